@@ -1,0 +1,113 @@
+package lvs.dataplane;
+
+import java.util.List;
+import java.util.function.Supplier;
+import lvs.snapshot.CounterSlots;
+import lvs.table.ConnectionView;
+import lvs.table.Counters;
+import lvs.table.Rates;
+import lvs.table.StatsSource;
+
+/**
+ * The table's {@link StatsSource}: listings read the data plane's counters through it. {@code -Z}
+ * never writes the data plane's counters (they have a single writer); it records a baseline, as the
+ * kernel's {@code kstats0} does, and listings show current minus baseline. Rates come from a kernel
+ * style estimator sampled every 2 s by {@link #sampleRates()}.
+ */
+public final class DataPlaneStats implements StatsSource {
+    private static final int[] FIELDS = {
+        DataPlaneCounters.CONNS, DataPlaneCounters.IN_PACKETS, DataPlaneCounters.OUT_PACKETS,
+        DataPlaneCounters.IN_BYTES, DataPlaneCounters.OUT_BYTES};
+
+    private final CounterSlots slots;
+    private final DataPlaneCounters counters;
+    private final long[][] baseline;
+    private final KernelRateEstimator estimator;
+    private volatile Supplier<List<ConnectionView>> connections = List::of;
+
+    public DataPlaneStats(CounterSlots slots, DataPlaneCounters counters) {
+        this.slots = slots;
+        this.counters = counters;
+        this.baseline = new long[counters.slots()][FIELDS.length];
+        this.estimator = new KernelRateEstimator(counters.slots());
+    }
+
+    /** Where {@link #connections()} gets the connection listing (the running data plane). */
+    public void connectionSource(Supplier<List<ConnectionView>> source) {
+        this.connections = source;
+    }
+
+    private long[] current(int slot) {
+        long[] v = new long[FIELDS.length];
+        for (int f = 0; f < FIELDS.length; f++) {
+            v[f] = counters.get(slot, FIELDS[f]);
+        }
+        return v;
+    }
+
+    @Override
+    public synchronized Counters counters(long objectId) {
+        return countersOfSlot(slots.existingSlot(objectId));
+    }
+
+    /** Global totals since the last {@code -Z}. */
+    public synchronized Counters totals() {
+        return countersOfSlot(CounterSlots.TOTALS);
+    }
+
+    private Counters countersOfSlot(int slot) {
+        if (slot < 0) {
+            return Counters.ZERO;
+        }
+        long[] v = current(slot);
+        long[] b = baseline[slot];
+        return new Counters(v[0] - b[0], v[1] - b[1], v[2] - b[2], v[3] - b[3], v[4] - b[4]);
+    }
+
+    @Override
+    public synchronized Rates rates(long objectId) {
+        int slot = slots.existingSlot(objectId);
+        return slot < 0 ? Rates.ZERO : estimator.read(slot);
+    }
+
+    @Override
+    public ConnectionCounts connectionCounts(long realServerId) {
+        int slot = slots.existingSlot(realServerId);
+        if (slot < 0) {
+            return ConnectionCounts.ZERO;
+        }
+        return new ConnectionCounts(counters.active(slot), counters.inactive(slot), counters.persistent(slot));
+    }
+
+    @Override
+    public synchronized void zero(long objectId) {
+        int slot = slots.existingSlot(objectId);
+        if (slot >= 0) {
+            zeroSlot(slot);
+        }
+    }
+
+    @Override
+    public synchronized void zeroAll() {
+        for (int slot = 0; slot < baseline.length; slot++) {
+            zeroSlot(slot);
+        }
+    }
+
+    private void zeroSlot(int slot) {
+        baseline[slot] = current(slot);
+        estimator.reset(slot, baseline[slot]);
+    }
+
+    @Override
+    public List<ConnectionView> connections() {
+        return connections.get();
+    }
+
+    /** Called every 2 s by the control plane: one estimator step for every slot in use. */
+    public synchronized void sampleRates() {
+        for (int slot = 0; slot < baseline.length; slot++) {
+            estimator.sample(slot, current(slot));
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package lvs.snapshot;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import lvs.dataplane.net.Ipv4Routes;
+import lvs.dataplane.net.Nic;
+import lvs.model.AddressFamily;
+import lvs.model.RealServerSpec;
+import lvs.model.ServiceKey;
+import lvs.model.Timeouts;
+import lvs.table.RealServerEntry;
+import lvs.table.ServiceEntry;
+
+/**
+ * Builds a {@link TableSnapshot} from the table's entries (control path, one thread). Scheduler
+ * instances are kept across compiles for a service whose id and scheduler name are unchanged, so
+ * round-robin positions survive unrelated changes; those whose destinations changed are listed in
+ * {@link TableSnapshot#schedulersToRefresh} for the data plane to tell on installation.
+ */
+public final class SnapshotCompiler {
+    private final CounterSlots slots;
+    private final ServiceScheduler.Factory schedulers;
+    private Map<Long, Kept> kept = new HashMap<>();
+
+    /** A scheduler kept from the last compile, with what it was built for. */
+    private record Kept(String name, ServiceScheduler scheduler, List<RealServerSpec> destinations) {
+    }
+
+    public SnapshotCompiler(CounterSlots slots, ServiceScheduler.Factory schedulers) {
+        this.slots = slots;
+        this.schedulers = schedulers;
+    }
+
+    /** Compiles {@code services} (dump order, real servers newest first) with the given environment. */
+    public TableSnapshot compile(List<ServiceEntry> services, Timeouts timeouts, List<Nic> nics, Ipv4Routes routes,
+                                 long generation) {
+        List<ServiceEntry> ipv4 = new ArrayList<>();
+        int destinations = 0;
+        for (ServiceEntry s : services) {
+            ServiceKey k = s.spec().key();
+            if (k.family() == AddressFamily.INET && !k.isFwmark()) {
+                ipv4.add(s);
+                for (RealServerEntry d : s.realServers()) {
+                    if (d.spec().address().family() == AddressFamily.INET) {
+                        destinations++;
+                    }
+                }
+            }
+        }
+        TableSnapshot.Builder b = new TableSnapshot.Builder();
+        int n = ipv4.size();
+        b.serviceCount = n;
+        b.serviceId = new long[n];
+        b.serviceProtocol = new int[n];
+        b.serviceAddress = new int[n];
+        b.servicePort = new int[n];
+        b.serviceFlags = new int[n];
+        b.serviceCounterSlot = new int[n];
+        b.firstDestination = new int[n];
+        b.destinationCount = new int[n];
+        b.scheduler = new ServiceScheduler[n];
+        b.destinationTotal = destinations;
+        b.destinationId = new long[destinations];
+        b.destinationService = new int[destinations];
+        b.destinationAddress = new int[destinations];
+        b.destinationPort = new int[destinations];
+        b.destinationMethod = new int[destinations];
+        b.destinationWeight = new int[destinations];
+        b.destinationCounterSlot = new int[destinations];
+        b.destinationUpperThreshold = new long[destinations];
+        b.destinationLowerThreshold = new long[destinations];
+        b.tcpTimeoutSeconds = timeouts.tcpSeconds();
+        b.tcpFinTimeoutSeconds = timeouts.tcpFinSeconds();
+        b.udpTimeoutSeconds = timeouts.udpSeconds();
+        b.routes = routes;
+        b.nics = nics.toArray(new Nic[0]);
+        b.generation = generation;
+
+        Map<Long, Kept> nextKept = new HashMap<>();
+        List<Integer> changed = new ArrayList<>();
+        int d = 0;
+        for (int s = 0; s < n; s++) {
+            ServiceEntry e = ipv4.get(s);
+            ServiceKey k = e.spec().key();
+            b.serviceId[s] = e.id();
+            b.serviceProtocol[s] = k.protocol().number();
+            b.serviceAddress[s] = k.address().ipv4();
+            b.servicePort[s] = k.port();
+            b.serviceFlags[s] = e.spec().flags();
+            b.serviceCounterSlot[s] = slots.slotFor(e.id());
+            b.serviceByKey.put(TableSnapshot.key(b.serviceProtocol[s], b.serviceAddress[s], k.port()), s);
+            b.virtualAddresses.add(b.serviceAddress[s]);
+            b.firstDestination[s] = d;
+            List<RealServerSpec> specs = new ArrayList<>();
+            for (RealServerEntry r : e.realServers()) {
+                RealServerSpec spec = r.spec();
+                if (spec.address().family() != AddressFamily.INET) {
+                    continue;
+                }
+                specs.add(spec);
+                b.destinationId[d] = r.id();
+                b.destinationService[d] = s;
+                b.destinationAddress[d] = spec.address().ipv4();
+                b.destinationPort[d] = spec.port();
+                b.destinationMethod[d] = spec.method().kernelValue();
+                b.destinationWeight[d] = spec.weight();
+                b.destinationCounterSlot[d] = slots.slotFor(r.id());
+                b.destinationUpperThreshold[d] = spec.upperThreshold();
+                b.destinationLowerThreshold[d] = spec.lowerThreshold();
+                d++;
+            }
+            b.destinationCount[s] = d - b.firstDestination[s];
+
+            String name = e.spec().scheduler();
+            Kept old = kept.get(e.id());
+            ServiceScheduler scheduler;
+            if (old != null && old.name().equals(name)) {
+                scheduler = old.scheduler();
+                if (!old.destinations().equals(specs)) {
+                    changed.add(s);
+                }
+            } else {
+                scheduler = schedulers.create(name);
+                changed.add(s);
+            }
+            b.scheduler[s] = scheduler;
+            nextKept.put(e.id(), new Kept(name, scheduler, specs));
+        }
+        kept = nextKept;
+        // The data-plane thread tells these schedulers when it installs the snapshot: it is the only
+        // thread that touches scheduler state, so a rebuild never races a pick.
+        b.schedulersToRefresh = changed.stream().mapToInt(Integer::intValue).toArray();
+        return new TableSnapshot(b);
+    }
+}

@@ -1,0 +1,151 @@
+package lvs.snapshot;
+
+import lvs.dataplane.net.Ipv4Routes;
+import lvs.dataplane.net.Nic;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntHashSet;
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * The virtual server table as the data plane reads it: immutable, dense ids, primitive lookups.
+ * Compiled by {@link SnapshotCompiler} on the control path after every change and handed to the
+ * data-plane agent by reference. IPv4 services only (IPv6 services are kept out of the data plane).
+ *
+ * <p>Service {@code s} owns destinations {@code firstDestination[s] .. firstDestination[s] +
+ * destinationCount[s] - 1}, in the kernel's list order (newest first), which is what schedulers see.
+ */
+public final class TableSnapshot {
+    /** {@link #service} result when no service matches. */
+    public static final int NO_SERVICE = -1;
+
+    final Long2LongHashMap serviceByKey;
+    final IntHashSet virtualAddresses;
+
+    public final int serviceCount;
+    public final long[] serviceId;
+    public final int[] serviceProtocol;
+    public final int[] serviceAddress;
+    public final int[] servicePort;
+    public final int[] serviceFlags;
+    public final int[] serviceCounterSlot;
+    public final int[] firstDestination;
+    public final int[] destinationCount;
+    /** Resolved scheduler per service (kept across snapshots while the service's scheduler is unchanged). */
+    public final ServiceScheduler[] scheduler;
+    /** Services whose scheduler must be told (on the data-plane thread) that its destinations changed. */
+    public final int[] schedulersToRefresh;
+
+    public final int destinationTotal;
+    public final long[] destinationId;
+    public final int[] destinationService;
+    public final int[] destinationAddress;
+    public final int[] destinationPort;
+    /** {@code lvs.model.ForwardingMethod#kernelValue()}: 0 = Masq. */
+    public final int[] destinationMethod;
+    public final int[] destinationWeight;
+    public final int[] destinationCounterSlot;
+    public final long[] destinationUpperThreshold;
+    public final long[] destinationLowerThreshold;
+
+    /** Connection idle timeouts ({@code --set}), seconds. */
+    public final int tcpTimeoutSeconds;
+    public final int tcpFinTimeoutSeconds;
+    public final int udpTimeoutSeconds;
+
+    public final Ipv4Routes routes;
+    public final Int2ObjectHashMap<Nic> nicByIndex;
+    public final Nic[] nics;
+    public final long generation;
+
+    TableSnapshot(Builder b) {
+        serviceByKey = b.serviceByKey;
+        virtualAddresses = b.virtualAddresses;
+        serviceCount = b.serviceCount;
+        serviceId = b.serviceId;
+        serviceProtocol = b.serviceProtocol;
+        serviceAddress = b.serviceAddress;
+        servicePort = b.servicePort;
+        serviceFlags = b.serviceFlags;
+        serviceCounterSlot = b.serviceCounterSlot;
+        firstDestination = b.firstDestination;
+        destinationCount = b.destinationCount;
+        scheduler = b.scheduler;
+        schedulersToRefresh = b.schedulersToRefresh;
+        destinationTotal = b.destinationTotal;
+        destinationId = b.destinationId;
+        destinationService = b.destinationService;
+        destinationAddress = b.destinationAddress;
+        destinationPort = b.destinationPort;
+        destinationMethod = b.destinationMethod;
+        destinationWeight = b.destinationWeight;
+        destinationCounterSlot = b.destinationCounterSlot;
+        destinationUpperThreshold = b.destinationUpperThreshold;
+        destinationLowerThreshold = b.destinationLowerThreshold;
+        tcpTimeoutSeconds = b.tcpTimeoutSeconds;
+        tcpFinTimeoutSeconds = b.tcpFinTimeoutSeconds;
+        udpTimeoutSeconds = b.udpTimeoutSeconds;
+        routes = b.routes;
+        nics = b.nics;
+        nicByIndex = new Int2ObjectHashMap<>();
+        for (Nic n : nics) {
+            nicByIndex.put(n.index(), n);
+        }
+        generation = b.generation;
+    }
+
+    static long key(int protocol, int address, int port) {
+        return (long) protocol << 48 | (long) port << 32 | (address & 0xffffffffL);
+    }
+
+    /** The service for {@code protocol address:port}, then the port-0 (any port) service; or {@link #NO_SERVICE}. */
+    public int service(int protocol, int address, int port) {
+        long s = serviceByKey.get(key(protocol, address, port));
+        if (s < 0 && port != 0) {
+            s = serviceByKey.get(key(protocol, address, 0));
+        }
+        return (int) s;
+    }
+
+    /** True when some service uses {@code address} as its VIP (for the ARP responder and the guard). */
+    public boolean isVirtualAddress(int address) {
+        return virtualAddresses.contains(address);
+    }
+
+    /** The interface with kernel index {@code ifIndex}, or null when lvsd is not attached to it. */
+    public Nic nic(int ifIndex) {
+        return nicByIndex.get(ifIndex);
+    }
+
+    /** Mutable arrays the compiler fills. */
+    static final class Builder {
+        Long2LongHashMap serviceByKey = new Long2LongHashMap(-1);
+        IntHashSet virtualAddresses = new IntHashSet();
+        int serviceCount;
+        long[] serviceId;
+        int[] serviceProtocol;
+        int[] serviceAddress;
+        int[] servicePort;
+        int[] serviceFlags;
+        int[] serviceCounterSlot;
+        int[] firstDestination;
+        int[] destinationCount;
+        ServiceScheduler[] scheduler;
+        int[] schedulersToRefresh = new int[0];
+        int destinationTotal;
+        long[] destinationId;
+        int[] destinationService;
+        int[] destinationAddress;
+        int[] destinationPort;
+        int[] destinationMethod;
+        int[] destinationWeight;
+        int[] destinationCounterSlot;
+        long[] destinationUpperThreshold;
+        long[] destinationLowerThreshold;
+        int tcpTimeoutSeconds;
+        int tcpFinTimeoutSeconds;
+        int udpTimeoutSeconds;
+        Ipv4Routes routes;
+        Nic[] nics;
+        long generation;
+    }
+}
