@@ -1,24 +1,21 @@
 package lvs.dataplane;
 
 import java.util.concurrent.atomic.AtomicLongArray;
-import lvs.snapshot.ConnectionCounters;
 
 /**
  * Per-slot counters (see {@code lvs.snapshot.CounterSlots}: slot 0 = totals, then one per service and
- * per real server): the kernel's {@code ip_vs_stats} plus the connection counts. Written only by the
+ * per real server): the kernel's {@code ip_vs_stats}. Connection counts are
+ * {@link lvs.conn.DestinationCounters}, indexed by the same slots. Written only by the
  * data-plane thread (release stores, no read-modify-write atomics), read by the control thread.
  * They live outside the snapshot so that a new snapshot keeps them.
  */
-public final class DataPlaneCounters implements ConnectionCounters {
+public final class DataPlaneCounters {
     public static final int CONNS = 0;
     public static final int IN_PACKETS = 1;
     public static final int OUT_PACKETS = 2;
     public static final int IN_BYTES = 3;
     public static final int OUT_BYTES = 4;
-    public static final int ACTIVE = 5;
-    public static final int INACTIVE = 6;
-    public static final int PERSISTENT = 7;
-    private static final int FIELDS = 8;
+    private static final int FIELDS = 5;
 
     private final AtomicLongArray values;
     private final int slots;
@@ -54,20 +51,5 @@ public final class DataPlaneCounters implements ConnectionCounters {
 
     public long get(int slot, int field) {
         return slot < 0 ? 0 : values.getAcquire(slot * FIELDS + field);
-    }
-
-    @Override
-    public int active(int slot) {
-        return (int) get(slot, ACTIVE);
-    }
-
-    @Override
-    public int inactive(int slot) {
-        return (int) get(slot, INACTIVE);
-    }
-
-    @Override
-    public int persistent(int slot) {
-        return (int) get(slot, PERSISTENT);
     }
 }

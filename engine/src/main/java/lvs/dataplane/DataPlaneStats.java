@@ -2,6 +2,7 @@ package lvs.dataplane;
 
 import java.util.List;
 import java.util.function.Supplier;
+import lvs.snapshot.ConnectionCounters;
 import lvs.snapshot.CounterSlots;
 import lvs.table.ConnectionView;
 import lvs.table.Counters;
@@ -21,13 +22,15 @@ public final class DataPlaneStats implements StatsSource {
 
     private final CounterSlots slots;
     private final DataPlaneCounters counters;
+    private final ConnectionCounters connectionCounts;
     private final long[][] baseline;
     private final KernelRateEstimator estimator;
     private volatile Supplier<List<ConnectionView>> connections = List::of;
 
-    public DataPlaneStats(CounterSlots slots, DataPlaneCounters counters) {
+    public DataPlaneStats(CounterSlots slots, DataPlaneCounters counters, ConnectionCounters connectionCounts) {
         this.slots = slots;
         this.counters = counters;
+        this.connectionCounts = connectionCounts;
         this.baseline = new long[counters.slots()][FIELDS.length];
         this.estimator = new KernelRateEstimator(counters.slots());
     }
@@ -76,7 +79,8 @@ public final class DataPlaneStats implements StatsSource {
         if (slot < 0) {
             return ConnectionCounts.ZERO;
         }
-        return new ConnectionCounts(counters.active(slot), counters.inactive(slot), counters.persistent(slot));
+        return new ConnectionCounts(connectionCounts.active(slot), connectionCounts.inactive(slot),
+            connectionCounts.persistent(slot));
     }
 
     @Override

@@ -7,6 +7,7 @@ import static lvs.fwd.nat.NatRewrite.NET;
 import static lvs.fwd.nat.NatRewrite.PROTO_TCP;
 import static lvs.fwd.nat.NatRewrite.PROTO_UDP;
 
+import lvs.packet.Checksum;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -49,7 +50,7 @@ public final class IcmpErrorRewrite {
             buffer.putShort(innerL4 + innerPortField, (short) port, NET);
         }
         buffer.putShort(icmp + ICMP_CHECK, (short) 0, NET);
-        int check = ~OnesComplement.fold(OnesComplement.sum(buffer, icmp, end - icmp)) & 0xffff;
+        int check = Checksum.compute(buffer, icmp, end - icmp);
         buffer.putShort(icmp + ICMP_CHECK, (short) check, NET);
     }
 
@@ -57,7 +58,7 @@ public final class IcmpErrorRewrite {
     static void putIpHeaderChecksum(MutableDirectBuffer buffer, int ip) {
         int headerLength = (buffer.getByte(ip) & 0x0f) * 4;
         buffer.putShort(ip + IP_CHECK, (short) 0, NET);
-        int check = ~OnesComplement.fold(OnesComplement.sum(buffer, ip, headerLength)) & 0xffff;
+        int check = Checksum.compute(buffer, ip, headerLength);
         buffer.putShort(ip + IP_CHECK, (short) check, NET);
     }
 }

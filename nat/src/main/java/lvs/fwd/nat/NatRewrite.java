@@ -1,6 +1,7 @@
 package lvs.fwd.nat;
 
 import java.nio.ByteOrder;
+import lvs.packet.Checksum;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -52,7 +53,7 @@ public final class NatRewrite {
         int protocol = buffer.getByte(ip + IP_TTL + 1) & 0xff;
         buffer.putByte(ip + IP_TTL, (byte) (ttl - 1));
         int check = buffer.getShort(ip + IP_CHECK, NET) & 0xffff;
-        check = OnesComplement.replace16(check, ttl << 8 | protocol, (ttl - 1) << 8 | protocol);
+        check = Checksum.update16(check, ttl << 8 | protocol, (ttl - 1) << 8 | protocol);
         buffer.putShort(ip + IP_CHECK, (short) check, NET);
         return true;
     }
@@ -63,7 +64,7 @@ public final class NatRewrite {
         int oldPort = buffer.getShort(l4 + portField, NET) & 0xffff;
         buffer.putInt(ip + addressField, newAddress, NET);
         int ipCheck = buffer.getShort(ip + IP_CHECK, NET) & 0xffff;
-        buffer.putShort(ip + IP_CHECK, (short) OnesComplement.replace32(ipCheck, oldAddress, newAddress), NET);
+        buffer.putShort(ip + IP_CHECK, (short) Checksum.update32(ipCheck, oldAddress, newAddress), NET);
         if (protocol != PROTO_TCP && protocol != PROTO_UDP) {
             return;
         }
@@ -72,14 +73,14 @@ public final class NatRewrite {
         int check = buffer.getShort(checkAt, NET) & 0xffff;
         if (checksumPartial) {
             // The field holds only the pseudo-header sum; the port is summed when the kernel completes it.
-            check = OnesComplement.replacePseudo32(check, oldAddress, newAddress);
+            check = Checksum.partialUpdate32(check, oldAddress, newAddress);
         } else if (protocol == PROTO_UDP && check == 0) {
             // "No checksum" UDP leaves NAT with a real checksum, as in the kernel.
             buffer.putShort(checkAt, (short) 0, NET);
             check = udpChecksum(buffer, ip, l4);
         } else {
-            check = OnesComplement.replace32(check, oldAddress, newAddress);
-            check = OnesComplement.replace16(check, oldPort, newPort);
+            check = Checksum.update32(check, oldAddress, newAddress);
+            check = Checksum.update16(check, oldPort, newPort);
             if (protocol == PROTO_UDP && check == 0) {
                 check = 0xffff; // 0 would mean "no checksum"
             }
@@ -90,9 +91,8 @@ public final class NatRewrite {
     /** The full UDP checksum of the datagram at {@code l4} (its checksum field must be 0). */
     static int udpChecksum(MutableDirectBuffer buffer, int ip, int l4) {
         int udpLength = buffer.getShort(l4 + UDP_LEN, NET) & 0xffff;
-        long sum = OnesComplement.sum(buffer, ip + IP_SRC, 8) + PROTO_UDP + udpLength
-            + OnesComplement.sum(buffer, l4, udpLength);
-        int check = ~OnesComplement.fold(sum) & 0xffff;
-        return check == 0 ? 0xffff : check;
+        long pseudo = Checksum.pseudoHeaderV4(buffer.getInt(ip + IP_SRC, NET), buffer.getInt(ip + IP_DST, NET),
+            PROTO_UDP, udpLength);
+        return Checksum.udpNonZero(Checksum.transport(buffer, l4, udpLength, pseudo));
     }
 }

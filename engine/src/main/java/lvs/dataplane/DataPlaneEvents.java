@@ -1,0 +1,58 @@
+package lvs.dataplane;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Why packets were dropped or what the data plane did besides forwarding, one counter each; written
+ * by the data-plane thread, read for logs and tests. Indexes are constants so counting is an array add.
+ */
+public final class DataPlaneEvents {
+    public static final int FORWARDED_TO_REAL_SERVER = 0;
+    public static final int FORWARDED_TO_CLIENT = 1;
+    public static final int DROPPED_TTL_EXPIRED = 2;
+    public static final int DROPPED_NO_NEIGHBOUR = 3;
+    public static final int DROPPED_NO_ROUTE = 4;
+    public static final int DROPPED_UNMATCHED_REPLY = 5;
+    public static final int DROPPED_NO_DESTINATION = 6;
+    public static final int DROPPED_TABLE_FULL = 7;
+    public static final int DROPPED_MALFORMED = 8;
+    public static final int DROPPED_TX_FAILED = 9;
+    public static final int ARP_REQUESTS_SENT = 10;
+    public static final int ARP_REPLIES_SENT = 11;
+    public static final int CONNECTIONS_CREATED = 12;
+    public static final int CONNECTIONS_EXPIRED = 13;
+    public static final int DROPPED_UNSUPPORTED = 14;
+    public static final int COUNT = 15;
+
+    private static final String[] NAMES = {
+        "forwarded_to_real_server", "forwarded_to_client", "dropped_ttl_expired", "dropped_no_neighbour",
+        "dropped_no_route", "dropped_unmatched_reply", "dropped_no_destination", "dropped_table_full",
+        "dropped_malformed", "dropped_tx_failed", "arp_requests_sent", "arp_replies_sent",
+        "connections_created", "connections_expired", "dropped_unsupported",
+    };
+
+    private final AtomicLongArray counts = new AtomicLongArray(COUNT);
+
+    void count(int event) {
+        counts.setRelease(event, counts.getPlain(event) + 1);
+    }
+
+    public long get(int event) {
+        return counts.getAcquire(event);
+    }
+
+    public static String name(int event) {
+        return NAMES[event];
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < COUNT; i++) {
+            if (get(i) != 0) {
+                sb.append(sb.length() == 0 ? "" : " ").append(NAMES[i]).append('=').append(get(i));
+            }
+        }
+        return sb.toString();
+    }
+}

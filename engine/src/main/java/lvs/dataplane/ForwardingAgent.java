@@ -1,0 +1,92 @@
+package lvs.dataplane;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import lvs.conn.ConnectionTracker;
+import lvs.io.FrameHandler;
+import lvs.io.PacketIo;
+import lvs.snapshot.TableSnapshot;
+import lvs.table.ConnectionView;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The data-plane thread: installs published snapshots, polls a batch of frames, runs each through the
+ * {@link PacketPipeline}, flushes the transmit batch, expires connections, and sleeps in the I/O's
+ * wait when idle (no spinning: the director shares its CPUs). The control plane talks to it only
+ * through {@link #publish} and {@link #listConnections}; everything else is thread-confined.
+ */
+public final class ForwardingAgent implements Runnable, FrameHandler {
+    private static final int BATCH = 64;
+    private static final long IDLE_WAIT_NS = 10_000_000L;
+    private static final int EXPIRY_WORK_PER_CYCLE = 4096;
+
+    private final PacketIo io;
+    private final PacketPipeline pipeline;
+    private final ConnectionTracker connections;
+    private final ConnectionLister lister;
+    private final AtomicReference<TableSnapshot> published = new AtomicReference<>();
+    private final AtomicReference<CompletableFuture<List<ConnectionView>>> listRequest = new AtomicReference<>();
+    private volatile boolean running = true;
+    private TableSnapshot installed;
+    private long nowNs;
+    private long nowMs;
+
+    ForwardingAgent(PacketIo io, PacketPipeline pipeline, ConnectionTracker connections) {
+        this.io = io;
+        this.pipeline = pipeline;
+        this.connections = connections;
+        this.lister = new ConnectionLister(connections.table());
+    }
+
+    /** Control thread: the next snapshot to use; the agent picks it up within one duty cycle. */
+    public void publish(TableSnapshot snapshot) {
+        published.set(snapshot);
+    }
+
+    /** Control thread: the connection table as {@code -Lc} lists it, built by the agent between batches. */
+    public CompletableFuture<List<ConnectionView>> listConnections() {
+        CompletableFuture<List<ConnectionView>> f = new CompletableFuture<>();
+        CompletableFuture<List<ConnectionView>> previous = listRequest.getAndSet(f);
+        if (previous != null) {
+            f.whenComplete((v, t) -> previous.complete(v));
+        }
+        return f;
+    }
+
+    public void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            nowNs = System.nanoTime();
+            nowMs = nowNs / 1_000_000L;
+            TableSnapshot s = published.get();
+            if (s != installed) {
+                installed = s;
+                pipeline.install(s, nowNs);
+            }
+            int frames = io.poll(this, BATCH);
+            io.flush();
+            connections.expireDue(nowMs, EXPIRY_WORK_PER_CYCLE);
+            CompletableFuture<List<ConnectionView>> request = listRequest.getAndSet(null);
+            if (request != null) {
+                try {
+                    request.complete(lister.list(nowMs));
+                } catch (RuntimeException e) {
+                    request.completeExceptionally(e);
+                }
+            }
+            if (frames == 0) {
+                io.awaitFrames(IDLE_WAIT_NS);
+            }
+        }
+    }
+
+    @Override
+    public void onFrame(int ifIndex, MutableDirectBuffer buffer, int offset, int length, long offload) {
+        pipeline.onFrame(ifIndex, buffer, offset, length, offload, nowNs, nowMs);
+    }
+}

@@ -1,0 +1,307 @@
+package lvs.dataplane;
+
+import lvs.conn.ConnectionFlags;
+import lvs.conn.ConnectionTable;
+import lvs.conn.ConnectionTracker;
+import lvs.conn.Direction;
+import lvs.dataplane.net.Ipv4Routes;
+import lvs.dataplane.net.NeighbourTable;
+import lvs.dataplane.net.Nic;
+import lvs.io.Offload;
+import lvs.packet.EthernetFrame;
+import lvs.packet.FlowKey;
+import lvs.packet.PacketParser;
+import lvs.packet.ParseVerdict;
+import lvs.snapshot.ServiceScheduler;
+import lvs.snapshot.TableSnapshot;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * What the data plane does with one received frame: classify, find the connection (client tuple
+ * in, real-server tuple out), schedule a new one on a SYN or UDP datagram to a virtual service, let
+ * the connection's forwarder rewrite it, write the next hop's Ethernet header and send it.
+ * ARP goes to {@link ArpAgent}. Frames that are not ours are left to the kernel (AF_PACKET only taps).
+ * Data-plane thread only; no allocation, no locks.
+ */
+final class PacketPipeline {
+    private static final int TCP = 6;
+    private static final int UDP = 17;
+    private static final int ICMP = 1;
+    private static final int TCP_SYN = 0x02;
+    private static final int TCP_RST = 0x04;
+    private static final int TCP_ACK = 0x10;
+
+    private final ConnectionTracker connections;
+    private final Forwarder[] forwarderByMethod;
+    private final DataPlaneCounters counters;
+    private final DataPlaneEvents events;
+    private final NeighbourTable neighbours;
+    private final ArpAgent arp;
+    private final FrameSink sink;
+    private final PacketParser parser = new PacketParser();
+    private final FlowKey flow = new FlowKey();
+    private final EthernetFrame ethernet = new EthernetFrame();
+    private TableSnapshot snapshot;
+    /** The current frame's offload metadata, sent on with it. */
+    private long offload;
+
+    PacketPipeline(ConnectionTracker connections, Forwarder[] forwarderByMethod, DataPlaneCounters counters,
+                   DataPlaneEvents events, NeighbourTable neighbours, FrameSink sink) {
+        this.connections = connections;
+        this.forwarderByMethod = forwarderByMethod;
+        this.counters = counters;
+        this.events = events;
+        this.neighbours = neighbours;
+        this.sink = sink;
+        this.arp = new ArpAgent(neighbours, sink, events);
+    }
+
+    /** Installs a new snapshot (data-plane thread): refreshes changed schedulers, resolves real servers. */
+    void install(TableSnapshot next, long nowNs) {
+        snapshot = next;
+        connections.timeouts().set(new lvs.model.Timeouts(next.tcpTimeoutSeconds, next.tcpFinTimeoutSeconds,
+            next.udpTimeoutSeconds));
+        for (int s : next.schedulersToRefresh) {
+            if (next.scheduler[s] != null) {
+                next.scheduler[s].destinationsChanged(next, s);
+            }
+        }
+        for (int d = 0; d < next.destinationTotal; d++) {
+            connections.destinations().setThresholds(next.destinationCounterSlot[d],
+                (int) Math.min(Integer.MAX_VALUE, next.destinationUpperThreshold[d]),
+                (int) Math.min(Integer.MAX_VALUE, next.destinationLowerThreshold[d]));
+        }
+        // Ask for the real servers' next hops now, so that the first SYN finds them.
+        for (int d = 0; d < next.destinationTotal; d++) {
+            nextHopMac(next.destinationAddress[d], nowNs);
+        }
+    }
+
+    TableSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** One received frame. */
+    void onFrame(int ifIndex, MutableDirectBuffer buffer, int offset, int length, long offload,
+                 long nowNs, long nowMs) {
+        this.offload = offload;
+        boolean checksumPartial = Offload.needsChecksum(offload);
+        TableSnapshot s = snapshot;
+        if (s == null) {
+            return;
+        }
+        Nic nic = s.nic(ifIndex);
+        if (nic == null) {
+            return;
+        }
+        int verdict = parser.classify(buffer, offset, length, flow);
+        if (verdict == ParseVerdict.ARP) {
+            arp.onArp(s, nic, buffer, offset + EthernetFrame.HEADER_LENGTH, length - EthernetFrame.HEADER_LENGTH);
+            return;
+        }
+        if (!ParseVerdict.hasFlowKey(verdict) || !flow.isIpv4() || flow.vlanId() != FlowKey.ABSENT) {
+            return; // not ours: the kernel has its own copy
+        }
+        // Only frames addressed to this NIC (or broadcast) are ours to forward; others are someone else's.
+        ethernet.wrap(buffer, offset, length);
+        if (ethernet.destination() != nic.mac()) {
+            return;
+        }
+        if (flow.icmpInnerOffset() != FlowKey.ABSENT) {
+            onIcmpError(s, buffer, offset, checksumPartial, nowNs, nowMs);
+            return;
+        }
+        int protocol = flow.protocol();
+        if (protocol != TCP && protocol != UDP) {
+            return;
+        }
+        int src = flow.srcIpv4();
+        int dst = flow.dstIpv4();
+        int sport = flow.srcPort();
+        int dport = flow.dstPort();
+        int e = connections.table().findInbound(ConnectionTable.AF_INET, protocol, 0, src & 0xffffffffL, sport,
+            0, dst & 0xffffffffL, dport);
+        if (e != ConnectionTable.NOT_FOUND) {
+            // A new SYN on a TIME_WAIT entry keeps the entry (the state table takes it to SYN_RECV)
+            // rather than rescheduling as the kernel's conn_reuse_mode does: same real server.
+            toRealServer(s, e, buffer, offset, checksumPartial, nowNs, nowMs);
+            return;
+        }
+        e = connections.table().findOutbound(ConnectionTable.AF_INET, protocol, 0, src & 0xffffffffL, sport,
+            0, dst & 0xffffffffL, dport);
+        if (e != ConnectionTable.NOT_FOUND) {
+            toClient(s, e, buffer, offset, checksumPartial, nowNs, nowMs);
+            return;
+        }
+        int service = s.service(protocol, dst, dport);
+        if (service == TableSnapshot.NO_SERVICE) {
+            if (isMasqueradedRealServer(s, protocol, src, sport)) {
+                // A reply with no connection: the kernel would leak it with the RS's own address; we drop it.
+                events.count(DataPlaneEvents.DROPPED_UNMATCHED_REPLY);
+            }
+            return;
+        }
+        if (protocol == TCP && (flow.tcpFlags() & (TCP_SYN | TCP_RST)) != TCP_SYN) {
+            return; // only a SYN starts a TCP connection; the guard keeps the kernel from answering
+        }
+        e = schedule(s, service, nowMs);
+        if (e != ConnectionTable.NOT_FOUND) {
+            toRealServer(s, e, buffer, offset, checksumPartial, nowNs, nowMs);
+        }
+    }
+
+    private int schedule(TableSnapshot s, int service, long nowMs) {
+        ServiceScheduler scheduler = s.scheduler[service];
+        int d = scheduler == null ? ServiceScheduler.NONE : scheduler.pick(s, service, flow, connections.destinations());
+        if (d == ServiceScheduler.NONE) {
+            events.count(DataPlaneEvents.DROPPED_NO_DESTINATION);
+            return ConnectionTable.NOT_FOUND;
+        }
+        int e = connections.open(ConnectionTable.AF_INET, flow.protocol(), 0, flow.srcIpv4() & 0xffffffffL,
+            flow.srcPort(), 0, flow.dstIpv4() & 0xffffffffL, flow.dstPort(),
+            ConnectionTable.AF_INET, 0, s.destinationAddress[d] & 0xffffffffL, s.destinationPort[d],
+            s.destinationMethod[d], s.serviceCounterSlot[service], s.destinationCounterSlot[d], -1, nowMs);
+        if (e == ConnectionTable.NOT_FOUND) {
+            events.count(DataPlaneEvents.DROPPED_TABLE_FULL);
+            return e;
+        }
+        counters.add(0, DataPlaneCounters.CONNS, 1);
+        counters.add(s.serviceCounterSlot[service], DataPlaneCounters.CONNS, 1);
+        counters.add(s.destinationCounterSlot[d], DataPlaneCounters.CONNS, 1);
+        events.count(DataPlaneEvents.CONNECTIONS_CREATED);
+        return e;
+    }
+
+    private void toRealServer(TableSnapshot s, int e, MutableDirectBuffer buffer, int offset, boolean partial,
+                              long nowNs, long nowMs) {
+        ConnectionTable t = connections.table();
+        int l3Length = flow.l3Length();
+        Forwarder f = forwarderByMethod[t.forwardingMethod(e)];
+        int rip = (int) t.destinationAddressLo(e);
+        if (f == null) {
+            events.count(DataPlaneEvents.DROPPED_UNSUPPORTED);
+            return;
+        }
+        int route = s.routes.lookup(rip);
+        if (route < 0) {
+            events.count(DataPlaneEvents.DROPPED_NO_ROUTE);
+            return;
+        }
+        long mac = nextHopMac(s, route, rip, nowNs);
+        if (mac == NeighbourTable.UNKNOWN) {
+            events.count(DataPlaneEvents.DROPPED_NO_NEIGHBOUR);
+            return;
+        }
+        connections.onPacket(e, Direction.INPUT, flow.tcpFlags(), nowMs);
+        counters.countPacket(t.serviceId(e), t.destinationId(e), true, l3Length);
+        int verdict = f.toRealServer(buffer, flow, rip, t.destinationPort(e), (int) t.virtualAddressLo(e),
+            t.virtualPort(e), partial);
+        send(s, verdict, route, mac, buffer, offset, partial, DataPlaneEvents.FORWARDED_TO_REAL_SERVER);
+    }
+
+    private void toClient(TableSnapshot s, int e, MutableDirectBuffer buffer, int offset, boolean partial,
+                          long nowNs, long nowMs) {
+        ConnectionTable t = connections.table();
+        Forwarder f = forwarderByMethod[t.forwardingMethod(e)];
+        if (f == null || !ConnectionFlags.repliesPassDirector(t.flags(e))) {
+            events.count(DataPlaneEvents.DROPPED_UNSUPPORTED);
+            return;
+        }
+        int client = (int) t.clientAddressLo(e);
+        int route = s.routes.lookup(client);
+        if (route < 0) {
+            events.count(DataPlaneEvents.DROPPED_NO_ROUTE);
+            return;
+        }
+        long mac = nextHopMac(s, route, client, nowNs);
+        if (mac == NeighbourTable.UNKNOWN) {
+            events.count(DataPlaneEvents.DROPPED_NO_NEIGHBOUR);
+            return;
+        }
+        int l3Length = flow.l3Length();
+        connections.onPacket(e, Direction.OUTPUT, flow.tcpFlags(), nowMs);
+        counters.countPacket(t.serviceId(e), t.destinationId(e), false, l3Length);
+        int verdict = f.toClient(buffer, flow, (int) t.destinationAddressLo(e), t.destinationPort(e),
+            (int) t.virtualAddressLo(e), t.virtualPort(e), partial);
+        send(s, verdict, route, mac, buffer, offset, partial, DataPlaneEvents.FORWARDED_TO_CLIENT);
+    }
+
+    /** ICMP errors quoting a connection's packet (§5.6): from the client side, or from a real server. */
+    private void onIcmpError(TableSnapshot s, MutableDirectBuffer buffer, int offset, boolean partial,
+                             long nowNs, long nowMs) {
+        int inner = flow.icmpInnerOffset();
+        int innerL4 = inner + (buffer.getByte(inner) & 0x0f) * 4;
+        if (innerL4 + 4 > flow.packetEnd()) {
+            return;
+        }
+        int protocol = buffer.getByte(inner + 9) & 0xff;
+        long innerSrc = buffer.getInt(inner + 12, java.nio.ByteOrder.BIG_ENDIAN) & 0xffffffffL;
+        long innerDst = buffer.getInt(inner + 16, java.nio.ByteOrder.BIG_ENDIAN) & 0xffffffffL;
+        int innerSport = buffer.getShort(innerL4, java.nio.ByteOrder.BIG_ENDIAN) & 0xffff;
+        int innerDport = buffer.getShort(innerL4 + 2, java.nio.ByteOrder.BIG_ENDIAN) & 0xffff;
+        // Our reply VIP:vport -> client was refused somewhere: the quoted packet's destination is the client.
+        int e = connections.table().findInbound(ConnectionTable.AF_INET, protocol, 0, innerDst, innerDport,
+            0, innerSrc, innerSport);
+        if (e != ConnectionTable.NOT_FOUND) {
+            toRealServer(s, e, buffer, offset, partial, nowNs, nowMs);
+            return;
+        }
+        // A real server reports on a client's packet client -> RIP:rport.
+        e = connections.table().findOutbound(ConnectionTable.AF_INET, protocol, 0, innerDst, innerDport,
+            0, innerSrc, innerSport);
+        if (e != ConnectionTable.NOT_FOUND) {
+            toClient(s, e, buffer, offset, partial, nowNs, nowMs);
+        }
+    }
+
+    private void send(TableSnapshot s, int verdict, int route, long mac, MutableDirectBuffer buffer, int offset,
+                      boolean partial, int forwardedEvent) {
+        if (verdict == Forwarder.DROP_TTL_EXPIRED) {
+            events.count(DataPlaneEvents.DROPPED_TTL_EXPIRED);
+            return;
+        }
+        if (verdict != Forwarder.FORWARD) {
+            events.count(DataPlaneEvents.DROPPED_UNSUPPORTED);
+            return;
+        }
+        int ifIndex = s.routes.interfaceIndex(route);
+        Nic out = s.nic(ifIndex);
+        ethernet.wrap(buffer, offset, EthernetFrame.HEADER_LENGTH);
+        ethernet.destination(mac).source(out.mac());
+        if (sink.send(ifIndex, buffer, offset, flow.packetEnd() - offset, offload)) {
+            events.count(forwardedEvent);
+        } else {
+            events.count(DataPlaneEvents.DROPPED_TX_FAILED);
+        }
+    }
+
+    private long nextHopMac(TableSnapshot s, int route, int address, long nowNs) {
+        int hop = s.routes.nextHop(route, address);
+        int ifIndex = s.routes.interfaceIndex(route);
+        long mac = neighbours.mac(ifIndex, hop);
+        if (mac == NeighbourTable.UNKNOWN) {
+            Nic nic = s.nic(ifIndex);
+            if (nic != null) {
+                arp.resolve(nic, hop, nowNs);
+            }
+        }
+        return mac;
+    }
+
+    private void nextHopMac(int address, long nowNs) {
+        int route = snapshot.routes.lookup(address);
+        if (route >= 0) {
+            nextHopMac(snapshot, route, address, nowNs);
+        }
+    }
+
+    private static boolean isMasqueradedRealServer(TableSnapshot s, int protocol, int address, int port) {
+        for (int d = 0; d < s.destinationTotal; d++) {
+            if (s.destinationAddress[d] == address && s.destinationPort[d] == port && s.destinationMethod[d] == 0
+                && s.serviceProtocol[s.destinationService[d]] == protocol) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
