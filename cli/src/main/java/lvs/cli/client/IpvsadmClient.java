@@ -1,0 +1,180 @@
+package lvs.cli.client;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import lvs.cli.protocol.Frames;
+
+/**
+ * {@code bin/ipvsadm}: hands argv to lvsd over its Unix socket, where the real ipvsadm runs warm,
+ * and replays what comes back (stdout, stderr, exit status). stdin is read only when lvsd asks
+ * for it (by {@code -R}), so a listing never waits on an open stdin.
+ *
+ * <p>Start-up time is the whole point of this class: it touches only JDK classes and
+ * {@link Frames}; no picocli, no engine, no logging.
+ */
+public final class IpvsadmClient {
+    public static final String DEFAULT_SOCKET = "/run/lvsd/lvsd.sock";
+    static final String ENOTROOT = "Permission denied (you must be root)";
+    static final String ENOIPVS = "Protocol not available";
+    private static final String ARE_YOU_SURE =
+        "Are you sure that IP Virtual Server is built in the kernel or as module?\n";
+
+    private final Map<String, String> env;
+    private final InputStream stdin;
+    private final OutputStream stdout;
+    private final OutputStream stderr;
+
+    IpvsadmClient(Map<String, String> env, InputStream stdin, OutputStream stdout, OutputStream stderr) {
+        this.env = env;
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    public static void main(String[] args) {
+        if (System.getenv("LVS_CLIENT_TRAINING") != null) {
+            System.exit(ClientTraining.run());
+        }
+        IpvsadmClient client = new IpvsadmClient(System.getenv(), new FileInputStream(FileDescriptor.in),
+            new FileOutputStream(FileDescriptor.out), new FileOutputStream(FileDescriptor.err));
+        System.exit(client.run(args));
+    }
+
+    /** One ipvsadm invocation; returns its exit status. */
+    public int run(String[] args) {
+        String socket = env.getOrDefault("LVSD_SOCKET", DEFAULT_SOCKET);
+        String argv0 = env.getOrDefault("IPVSADM_ARGV0", "ipvsadm");
+        SocketChannel ch;
+        try {
+            ch = connectTo(socket);
+        } catch (IOException e) {
+            ch = connectAfterFailure(socket, e);
+            if (ch == null) {
+                return 2;
+            }
+        }
+        try (SocketChannel c = ch) {
+            return converse(c, argv0, args);
+        } catch (IOException e) {
+            return fail("ipvsadm: lost the connection to lvsd on " + socket + ": " + e.getMessage() + "\n");
+        }
+    }
+
+    /** Like ipvsadm's failed ipvs_init(): a non-root caller is refused; root starts lvsd, as ipvsadm loads ip_vs. */
+    private SocketChannel connectAfterFailure(String socket, IOException first) {
+        if (isPermissionDenied(first) || !isRoot()) {
+            initFailed(ENOTROOT, null);
+            return null;
+        }
+        LvsdStarter starter = new LvsdStarter(env, socket);
+        String why = starter.startAndWait();
+        if (why != null) {
+            initFailed(ENOIPVS, why);
+            return null;
+        }
+        try {
+            return connectTo(socket);
+        } catch (IOException e) {
+            initFailed(ENOIPVS, "lvsd started but " + socket + " refuses connections: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Connects to lvsd's socket (blocking). */
+    public static SocketChannel connectTo(String socket) throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.connect(UnixDomainSocketAddress.of(Path.of(socket)));
+            return ch;
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private int converse(SocketChannel ch, String argv0, String[] args) throws IOException {
+        byte[] request = Frames.encodeRequest(argv0, args);
+        try {
+            Frames.write(ch, Frames.REQUEST, request, 0, request.length);
+        } catch (IOException e) {
+            // lvsd may refuse (e.g. wrong user) and close before reading; its answer is still queued.
+        }
+        ByteBuffer header = ByteBuffer.allocate(Frames.HEADER_BYTES);
+        byte[] chunk = new byte[Frames.MAX_CHUNK_BYTES];
+        while (true) {
+            int type = Frames.readHeader(ch, header);
+            if (type < 0) {
+                return fail("ipvsadm: lvsd closed the connection without an exit status\n");
+            }
+            int len = header.getInt(1);
+            if (len < 0 || len > Frames.MAX_CHUNK_BYTES) {
+                return fail("ipvsadm: bad frame from lvsd (length " + len + ")\n");
+            }
+            Frames.readFully(ch, ByteBuffer.wrap(chunk, 0, len), false);
+            switch (type) {
+                case Frames.STDOUT -> stdout.write(chunk, 0, len);
+                case Frames.STDERR -> stderr.write(chunk, 0, len);
+                case Frames.READ_STDIN -> sendStdin(ch, ByteBuffer.wrap(chunk, 0, len).getInt(), chunk);
+                case Frames.EXIT -> {
+                    return ByteBuffer.wrap(chunk, 0, len).getInt();
+                }
+                default -> {
+                    return fail("ipvsadm: unknown frame type " + type + " from lvsd\n");
+                }
+            }
+        }
+    }
+
+    /** Answers one READ_STDIN: whatever one read() gives, or an empty frame at end of file. */
+    private void sendStdin(SocketChannel ch, int max, byte[] buf) throws IOException {
+        int want = Math.max(1, Math.min(max, buf.length));
+        int n;
+        try {
+            n = stdin.read(buf, 0, want);
+        } catch (IOException e) {
+            n = -1; // a closed or unreadable stdin reads as empty, as it would for ipvsadm
+        }
+        Frames.write(ch, Frames.STDIN, buf, 0, Math.max(n, 0));
+    }
+
+    private void initFailed(String text, String how) {
+        StringBuilder sb = new StringBuilder("Can't initialize ipvs: ").append(text).append('\n').append(ARE_YOU_SURE);
+        if (how != null) {
+            sb.append(how).append('\n');
+        }
+        fail(sb.toString());
+    }
+
+    private int fail(String message) {
+        try {
+            stderr.write(message.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException ignored) {
+            // nowhere left to report it
+        }
+        return 2;
+    }
+
+    private static boolean isPermissionDenied(IOException e) {
+        return e.getMessage() != null && e.getMessage().contains("Permission denied");
+    }
+
+    /** The launcher passes its $EUID; without it, fall back to the user name. */
+    private boolean isRoot() {
+        String euid = System.getProperty("lvs.euid");
+        if (euid != null && !euid.isEmpty()) {
+            return euid.equals("0");
+        }
+        return "root".equals(System.getProperty("user.name"));
+    }
+}
