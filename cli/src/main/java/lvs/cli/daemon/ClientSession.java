@@ -24,7 +24,7 @@ final class ClientSession implements Runnable {
 
     /** Makes a request's changes durable before its exit status goes out. */
     @FunctionalInterface
-    interface Committer {
+    public interface Committer {
         void commit() throws IOException;
     }
 
@@ -32,9 +32,12 @@ final class ClientSession implements Runnable {
     private final RequestHandler handler;
     private final Committer committer;
     private final ScheduledExecutorService timer;
+    private final long requestTimeoutMillis;
     private final Object writeLock = new Object();
 
-    ClientSession(SocketChannel ch, RequestHandler handler, Committer committer, ScheduledExecutorService timer) {
+    ClientSession(SocketChannel ch, RequestHandler handler, Committer committer, ScheduledExecutorService timer,
+                  long requestTimeoutMillis) {
+        this.requestTimeoutMillis = requestTimeoutMillis;
         this.ch = ch;
         this.handler = handler;
         this.committer = committer;
@@ -57,7 +60,7 @@ final class ClientSession implements Runnable {
 
     private void serve() throws IOException {
         String user = PeerCheck.peerUser(ch);
-        ScheduledFuture<?> watchdog = timer.schedule(this::closeQuietly, REQUEST_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> watchdog = timer.schedule(this::closeQuietly, requestTimeoutMillis, TimeUnit.MILLISECONDS);
         List<String> request;
         try {
             if (!PeerCheck.allowed(user)) {

@@ -28,13 +28,20 @@ public final class ControlServer implements AutoCloseable {
     private final ClientSession.Committer committer;
     private final Semaphore slots = new Semaphore(MAX_CLIENTS);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "lvsd-timer"));
+    private final long requestTimeoutMillis;
     private ServerSocketChannel server;
     private Thread acceptor;
 
     public ControlServer(Path socket, RequestHandler handler, ClientSession.Committer committer) {
+        this(socket, handler, committer, ClientSession.REQUEST_TIMEOUT_MILLIS);
+    }
+
+    /** @param requestTimeoutMillis how long a client may take to send its request */
+    ControlServer(Path socket, RequestHandler handler, ClientSession.Committer committer, long requestTimeoutMillis) {
         this.socket = socket;
         this.handler = handler;
         this.committer = committer;
+        this.requestTimeoutMillis = requestTimeoutMillis;
     }
 
     /** Binds the socket (replacing a stale file; the caller has checked that no lvsd answers on it) and starts accepting. */
@@ -67,7 +74,7 @@ public final class ControlServer implements AutoCloseable {
                 refuseBusy(ch);
                 continue;
             }
-            ClientSession session = new ClientSession(ch, handler, committer, timer);
+            ClientSession session = new ClientSession(ch, handler, committer, timer, requestTimeoutMillis);
             Thread t = new Thread(() -> {
                 try {
                     session.run();

@@ -14,6 +14,7 @@ import lvs.persist.StateCapture;
 import lvs.persist.StateFile;
 import lvs.persist.StateReplay;
 import lvs.persist.StateSnapshot;
+import lvs.table.NetworkInterfaces;
 import lvs.table.VirtualServerTable;
 
 /**
@@ -42,11 +43,11 @@ public final class Lvsd {
             System.exit(2);
             return;
         }
-        System.exit(run(options, DataPlane.none()));
+        System.exit(run(options, PacketEngine.none()));
     }
 
     /** Runs until a signal stops it; returns the exit status for a start-up failure. */
-    static int run(LvsdOptions o, DataPlane dataPlane) throws Exception {
+    static int run(LvsdOptions o, PacketEngine packets) throws Exception {
         InstanceLock lock = InstanceLock.tryAcquire(o.stateFile());
         if (lock == null) {
             Log.info("another lvsd is already using " + o.stateFile() + "; not starting");
@@ -56,19 +57,19 @@ public final class Lvsd {
             Log.info("another lvsd is already listening on " + o.socket() + "; not starting");
             return 1;
         }
-        VirtualServerTable table = new VirtualServerTable();
+        VirtualServerTable table = new VirtualServerTable(packets.stats(), NetworkInterfaces.system());
         StateFile stateFile = new StateFile(o.stateFile());
         GroupCommitter committer = new GroupCommitter(stateFile, new StateCapture(table));
         if (!restore(stateFile, table, committer)) {
             return 1;
         }
-        dataPlane.start(table, o.interfaces());
+        packets.start(table, o.interfaces());
         RequestHandler ipvsadm = (argv0, args, in, out, err) -> Ipvsadm.run(argv0, args, in, out, err, table);
         ControlServer server = new ControlServer(o.socket(), ipvsadm, committer::commit);
         server.start();
         server.timer().scheduleWithFixedDelay(() -> saveQuietly(committer), PERIODIC_SAVE_MILLIS,
             PERIODIC_SAVE_MILLIS, TimeUnit.MILLISECONDS);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, committer, dataPlane, lock), "lvsd-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, committer, packets, lock), "lvsd-stop"));
         Log.info("listening on " + o.socket() + " (state file " + o.stateFile() + ", pid " + ProcessHandle.current().pid() + ")");
         server.awaitClosed();
         return 0;
@@ -121,10 +122,10 @@ public final class Lvsd {
     }
 
     /** Shutdown hook: no new clients, save, stop forwarding, exit 0 (not 143: a requested stop is a clean stop). */
-    private static void stop(ControlServer server, GroupCommitter committer, DataPlane dataPlane, InstanceLock lock) {
+    private static void stop(ControlServer server, GroupCommitter committer, PacketEngine packets, InstanceLock lock) {
         server.close();
         saveQuietly(committer);
-        dataPlane.close();
+        packets.close();
         try {
             lock.close();
         } catch (IOException ignored) {
