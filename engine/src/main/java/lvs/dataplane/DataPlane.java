@@ -2,6 +2,7 @@ package lvs.dataplane;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import lvs.conn.ConnectionTable;
@@ -51,6 +52,7 @@ public final class DataPlane implements AutoCloseable {
     private Thread agentThread;
     private Thread controlThread;
     private volatile boolean running;
+    private Consumer<TableSnapshot> onCompiled = s -> { };
 
     public DataPlane(int maxObjects, int connectionCapacity) {
         this.slots = new CounterSlots(maxObjects);
@@ -73,10 +75,15 @@ public final class DataPlane implements AutoCloseable {
      * Starts forwarding on {@code io}'s interfaces.
      *
      * @param forwarderByMethod forwarders indexed by {@code ForwardingMethod#kernelValue()}; null = unsupported
-     * @param nics              the interfaces {@code io} is attached to
+     * @param nics              the interfaces {@code io} is attached to (asked again on each compile)
+     * @param onCompiled        told every new snapshot before the data plane gets it, on the control
+     *                          thread: lvsd updates the kernel guard there, so that the kernel stops
+     *                          handling a new service's traffic before lvsd starts forwarding it
      */
     public synchronized void start(Rules rules, PacketIo io, Forwarder[] forwarderByMethod,
-                                   ServiceScheduler.Factory schedulers, Supplier<List<Nic>> nics) {
+                                   ServiceScheduler.Factory schedulers, Supplier<List<Nic>> nics,
+                                   Consumer<TableSnapshot> onCompiled) {
+        this.onCompiled = onCompiled;
         long nowMs = System.nanoTime() / 1_000_000L;
         ConnectionTracker tracker = new ConnectionTracker(new ConnectionTable(connectionCapacity),
             destinationCounters, new ProtocolTimeouts(), nowMs);
@@ -115,7 +122,14 @@ public final class DataPlane implements AutoCloseable {
     private TableSnapshot compile(SnapshotCompiler compiler, Rules rules, Supplier<List<Nic>> nics) {
         long generation = rules.generation();
         List<Nic> attached = nics.get();
-        return compiler.compile(rules.entries(), rules.timeouts(), attached, Ipv4Routes.read(attached), generation);
+        TableSnapshot snapshot =
+            compiler.compile(rules.entries(), rules.timeouts(), attached, Ipv4Routes.read(attached), generation);
+        try {
+            onCompiled.accept(snapshot);
+        } catch (RuntimeException e) {
+            System.err.println("lvsd: after compiling the table: " + e);
+        }
+        return snapshot;
     }
 
     private void controlLoop(SnapshotCompiler compiler, Rules rules, Supplier<List<Nic>> nics) {

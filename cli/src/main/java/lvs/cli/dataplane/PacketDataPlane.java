@@ -1,0 +1,108 @@
+package lvs.cli.dataplane;
+
+import java.util.ArrayList;
+import java.util.List;
+import lvs.cli.daemon.PacketEngine;
+import lvs.dataplane.Forwarder;
+import lvs.dataplane.net.Nic;
+import lvs.dataplane.net.NicDiscovery;
+import lvs.fwd.nat.MasqueradeForwarder;
+import lvs.io.PacketIo;
+import lvs.io.afpacket.AfPacket;
+import lvs.io.afpacket.AfPacketConfig;
+import lvs.io.afpacket.AfPacketIo;
+import lvs.model.ForwardingMethod;
+import lvs.snapshot.ServiceScheduler;
+import lvs.snapshot.SpiScheduler;
+import lvs.table.StatsSource;
+import lvs.table.VirtualServerTable;
+
+/**
+ * lvsd's packet data plane: attaches AF_PACKET to the chosen interfaces (all usable non-loopback
+ * ones of lvsd's namespace by default), keeps the kernel away from forwarded traffic, and runs the
+ * engine's forwarding agent with the NAT forwarder. When there is nothing to attach to, or AF_PACKET
+ * is unavailable, lvsd keeps serving ipvsadm with the control plane alone.
+ */
+public final class PacketDataPlane implements PacketEngine {
+    /** Counter slots (services + real servers ever created) and connection table size. */
+    private static final int MAX_OBJECTS = Integer.getInteger("lvsd.maxObjects", 65_536);
+    private static final int MAX_CONNECTIONS = Integer.getInteger("lvsd.maxConnections", 1 << 17);
+
+    private final lvs.dataplane.DataPlane engine = new lvs.dataplane.DataPlane(MAX_OBJECTS, MAX_CONNECTIONS);
+    private final ServiceScheduler.Factory schedulers;
+    private KernelGuardUpdater guard;
+    private boolean started;
+
+    public PacketDataPlane(ServiceScheduler.Factory schedulers) {
+        this.schedulers = schedulers;
+    }
+
+    /** The default engine (every built-in scheduler); also what {@code ServiceLoader<PacketEngine>} finds. */
+    public PacketDataPlane() {
+        this(SpiScheduler.factory(BuiltinSchedulers::create));
+    }
+
+    /** The counters and connection listing the table shows; valid before {@link #start}. */
+    @Override
+    public StatsSource stats() {
+        return engine.stats();
+    }
+
+    @Override
+    public void start(VirtualServerTable table, List<String> interfaces) throws Exception {
+        List<String> names = new ArrayList<>();
+        if (interfaces.isEmpty()) {
+            for (Nic n : NicDiscovery.usableInterfaces()) {
+                names.add(n.name());
+            }
+        } else {
+            names.addAll(interfaces);
+        }
+        if (names.isEmpty()) {
+            log("no usable network interface; forwarding is off (control plane only)");
+            return;
+        }
+        if (!AfPacket.isAvailable()) {
+            log("AF_PACKET is unavailable (" + AfPacket.unavailabilityCause() + "); forwarding is off");
+            return;
+        }
+        PacketIo io;
+        try {
+            io = AfPacketIo.open(AfPacketConfig.DEFAULT, names.toArray(new String[0]));
+        } catch (Exception | LinkageError e) {
+            log("cannot attach to " + names + " (" + e + "); forwarding is off");
+            return;
+        }
+        guard = KernelGuardUpdater.open(names);
+        Forwarder[] forwarders = new Forwarder[ForwardingMethod.values().length];
+        forwarders[ForwardingMethod.MASQUERADE.kernelValue()] = new MasqueradeForwarder();
+        engine.start(new TableRules(table), io, forwarders, schedulers, () -> describe(names), guard::update);
+        started = true;
+        log("forwarding on " + String.join(", ", names));
+    }
+
+    private static List<Nic> describe(List<String> names) {
+        List<Nic> nics = new ArrayList<>();
+        for (String name : names) {
+            Nic n = NicDiscovery.byName(name);
+            if (n != null) {
+                nics.add(n);
+            }
+        }
+        return nics;
+    }
+
+    @Override
+    public void close() {
+        if (started) {
+            engine.close();
+        }
+        if (guard != null) {
+            guard.close();
+        }
+    }
+
+    private static void log(String message) {
+        System.err.println("lvsd: " + message);
+    }
+}

@@ -1,0 +1,231 @@
+package lvs.snapshot;
+
+import java.util.Arrays;
+import java.util.function.Function;
+import lvs.conn.DestinationCounters;
+import lvs.packet.FlowKey;
+import lvs.sched.DestinationView;
+import lvs.sched.FlowView;
+import lvs.sched.Scheduler;
+
+/**
+ * Runs a {@code schedulers}-module {@link Scheduler} as a {@link ServiceScheduler}: presents the
+ * snapshot's arrays as its {@link DestinationView} and the reused flow key as its {@link FlowView}
+ * (both flyweights re-pointed per call, no allocation), and turns a snapshot change into the kernel's
+ * add/remove/update hooks when it was one such change, or a re-bind when several happened at once.
+ */
+public final class SpiScheduler implements ServiceScheduler {
+    private final Scheduler scheduler;
+    private final Destinations view = new Destinations();
+    private final Flow flow = new Flow();
+    private long[] boundIds;
+    private int[] boundWeights;
+    private int[] boundMethods;
+    private int[] lastWeight = new int[0];
+
+    private SpiScheduler(Scheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    /** A factory over {@code create} (name → scheduler, null if unknown). */
+    public static ServiceScheduler.Factory factory(Function<String, Scheduler> create) {
+        return name -> {
+            Scheduler s = create.apply(name);
+            return s == null ? null : new SpiScheduler(s);
+        };
+    }
+
+    @Override
+    public int pick(TableSnapshot snapshot, int service, FlowKey key, ConnectionCounters counters) {
+        view.point(snapshot, service, counters);
+        flow.key = key;
+        int i = scheduler.select(view, flow);
+        return i == Scheduler.NONE ? NONE : snapshot.firstDestination[service] + i;
+    }
+
+    @Override
+    public void destinationsChanged(TableSnapshot snapshot, int service) {
+        int first = snapshot.firstDestination[service];
+        int n = snapshot.destinationCount[service];
+        long[] ids = Arrays.copyOfRange(snapshot.destinationId, first, first + n);
+        int[] weights = Arrays.copyOfRange(snapshot.destinationWeight, first, first + n);
+        int[] methods = Arrays.copyOfRange(snapshot.destinationMethod, first, first + n);
+        int[] last = new int[n];
+        for (int i = 0; i < n; i++) {
+            int old = indexOf(boundIds, ids[i]);
+            last[i] = weights[i] != 0 ? weights[i] : old >= 0 ? lastWeight[old] : 0;
+        }
+        view.point(snapshot, service, null);
+        view.lastWeight = last;
+        if (boundIds == null) {
+            scheduler.onBound(view);
+        } else {
+            notifyChange(ids, weights, methods);
+        }
+        boundIds = ids;
+        boundWeights = weights;
+        boundMethods = methods;
+        lastWeight = last;
+    }
+
+    /** One add (at the head), one removal or one edit get their hook; anything else re-binds. */
+    private void notifyChange(long[] ids, int[] weights, int[] methods) {
+        if (ids.length == boundIds.length + 1 && Arrays.equals(ids, 1, ids.length, boundIds, 0, boundIds.length)) {
+            scheduler.onDestinationAdded(view, 0);
+            return;
+        }
+        if (ids.length + 1 == boundIds.length) {
+            for (int removed = 0; removed < boundIds.length; removed++) {
+                if (Arrays.equals(ids, 0, removed, boundIds, 0, removed)
+                    && Arrays.equals(ids, removed, ids.length, boundIds, removed + 1, boundIds.length)) {
+                    scheduler.onDestinationRemoved(view, removed);
+                    return;
+                }
+            }
+        }
+        if (Arrays.equals(ids, boundIds)) {
+            for (int i = 0; i < ids.length; i++) {
+                if (weights[i] != boundWeights[i] || methods[i] != boundMethods[i]) {
+                    scheduler.onDestinationUpdated(view, i);
+                }
+            }
+            return;
+        }
+        scheduler.onBound(view);
+    }
+
+    private static int indexOf(long[] ids, long id) {
+        if (ids != null) {
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] == id) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The snapshot's destinations of one service, newest first. */
+    private static final class Destinations implements DestinationView {
+        TableSnapshot s;
+        int first;
+        int count;
+        int flags;
+        ConnectionCounters counters;
+        int[] lastWeight = new int[0];
+
+        void point(TableSnapshot snapshot, int service, ConnectionCounters c) {
+            s = snapshot;
+            first = snapshot.firstDestination[service];
+            count = snapshot.destinationCount[service];
+            flags = snapshot.serviceFlags[service];
+            counters = c;
+        }
+
+        @Override
+        public int count() {
+            return count;
+        }
+
+        @Override
+        public int weight(int index) {
+            return s.destinationWeight[first + index];
+        }
+
+        @Override
+        public int lastWeight(int index) {
+            return index < lastWeight.length ? lastWeight[index] : weight(index);
+        }
+
+        @Override
+        public int activeConnections(int index) {
+            return counters == null ? 0 : counters.active(s.destinationCounterSlot[first + index]);
+        }
+
+        @Override
+        public int inactiveConnections(int index) {
+            return counters == null ? 0 : counters.inactive(s.destinationCounterSlot[first + index]);
+        }
+
+        @Override
+        public boolean overloaded(int index) {
+            return counters instanceof DestinationCounters d && d.isOverloaded(s.destinationCounterSlot[first + index]);
+        }
+
+        @Override
+        public boolean available(int index) {
+            return true;
+        }
+
+        @Override
+        public int addressFamily() {
+            return AF_INET;
+        }
+
+        @Override
+        public int ipv4Address(int index) {
+            return s.destinationAddress[first + index];
+        }
+
+        @Override
+        public int ipv6AddressWord(int index, int word) {
+            return 0;
+        }
+
+        @Override
+        public int port(int index) {
+            return s.destinationPort[first + index];
+        }
+
+        @Override
+        public int schedulerFlags() {
+            return flags & (lvs.sched.SchedulerFlags.SCHED1 | lvs.sched.SchedulerFlags.SCHED2
+                | lvs.sched.SchedulerFlags.SCHED3);
+        }
+    }
+
+    /** The new connection's first packet. */
+    private static final class Flow implements FlowView {
+        FlowKey key;
+
+        @Override
+        public int addressFamily() {
+            return DestinationView.AF_INET;
+        }
+
+        @Override
+        public int protocol() {
+            return key.protocol();
+        }
+
+        @Override
+        public int sourceIpv4Address() {
+            return key.srcIpv4();
+        }
+
+        @Override
+        public int sourceIpv6AddressWord(int word) {
+            return 0;
+        }
+
+        @Override
+        public int sourcePort() {
+            return key.srcPort();
+        }
+
+        @Override
+        public int destinationIpv4Address() {
+            return key.dstIpv4();
+        }
+
+        @Override
+        public int destinationIpv6AddressWord(int word) {
+            return 0;
+        }
+
+        @Override
+        public int destinationPort() {
+            return key.dstPort();
+        }
+    }
+}
