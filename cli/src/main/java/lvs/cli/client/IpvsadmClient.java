@@ -35,7 +35,7 @@ public final class IpvsadmClient {
     private final OutputStream stdout;
     private final OutputStream stderr;
 
-    IpvsadmClient(Map<String, String> env, InputStream stdin, OutputStream stdout, OutputStream stderr) {
+    public IpvsadmClient(Map<String, String> env, InputStream stdin, OutputStream stdout, OutputStream stderr) {
         this.env = env;
         this.stdin = stdin;
         this.stdout = stdout;

@@ -46,7 +46,7 @@ final class ClientSession implements Runnable {
 
     @Override
     public void run() {
-        try (SocketChannel c = ch) {
+        try {
             serve();
         } catch (Frames.ProtocolException e) {
             Log.info("client protocol error: " + e.getMessage());
@@ -55,6 +55,8 @@ final class ClientSession implements Runnable {
             // the client went away or timed out; nothing it sent was run
         } catch (RuntimeException e) {
             Log.error("client session failed", e);
+        } finally {
+            closeQuietly();
         }
     }
 
@@ -64,9 +66,8 @@ final class ClientSession implements Runnable {
         List<String> request;
         try {
             if (!PeerCheck.allowed(user)) {
-                readRequestQuietly(); // so the refusal is not lost to a connection reset
                 Log.info("refused a request from user " + user);
-                reply(PERMISSION_DENIED, 2);
+                replyAndClose(PERMISSION_DENIED, 2);
                 return;
             }
             request = readRequest();
@@ -120,14 +121,6 @@ final class ClientSession implements Runnable {
         return Frames.decodeRequest(body.flip());
     }
 
-    private void readRequestQuietly() {
-        try {
-            readRequest();
-        } catch (IOException ignored) {
-            // the refusal follows either way
-        }
-    }
-
     private void reply(String stderr, int status) throws IOException {
         byte[] b = stderr.getBytes(StandardCharsets.UTF_8);
         synchronized (writeLock) {
@@ -139,10 +132,33 @@ final class ClientSession implements Runnable {
     private void replyAndClose(String stderr, int status) {
         try {
             reply(stderr, status);
+            ch.shutdownOutput();
+            drainBriefly();
         } catch (IOException ignored) {
             // best effort
         }
         closeQuietly();
+    }
+
+    /**
+     * Reads and drops what the peer still sends, up to 1 MiB or 1 s. Closing a Unix socket with unread
+     * input resets the connection, and the peer would lose the error reply we just sent.
+     */
+    private void drainBriefly() {
+        ScheduledFuture<?> stop = timer.schedule(this::closeQuietly, 1, TimeUnit.SECONDS);
+        try {
+            ByteBuffer sink = ByteBuffer.allocate(8192);
+            for (int total = 0; total < (1 << 20); total += sink.position()) {
+                sink.clear();
+                if (ch.read(sink) < 0) {
+                    break;
+                }
+            }
+        } catch (IOException ignored) {
+            // closed by the timer, or the peer is gone
+        } finally {
+            stop.cancel(false);
+        }
     }
 
     private void closeQuietly() {
