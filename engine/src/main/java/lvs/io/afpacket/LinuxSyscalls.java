@@ -1,0 +1,96 @@
+package lvs.io.afpacket;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+import jnr.ffi.types.intptr_t;
+import jnr.ffi.types.u_int64_t;
+
+/**
+ * The few libc calls AF_PACKET needs, bound with jnr-ffi. Buffers are passed as raw addresses
+ * ({@code intptr_t long}) of memory we allocated ourselves, so a call allocates nothing and never
+ * copies. None of these has six arguments and a {@code long} result, the shape that jnr-ffi 2.3.4's
+ * asm stubs corrupt (feasibility pitfall 8).
+ */
+interface LinuxSyscalls {
+    int AF_PACKET = 17;
+    int SOCK_RAW = 3;
+    int ETH_P_ALL = 0x0003;
+    int SOL_SOCKET = 1;
+    int SO_RCVBUFFORCE = 33;
+    int SO_SNDBUFFORCE = 32;
+    int SOL_PACKET = 263;
+    int PACKET_STATISTICS = 6;
+    int PACKET_VNET_HDR = 15;
+    int PACKET_QDISC_BYPASS = 20;
+    int PACKET_IGNORE_OUTGOING = 23;
+    int MSG_DONTWAIT = 0x40;
+    int MSG_TRUNC = 0x20;
+    int POLLIN = 0x1;
+    int EINTR = 4;
+    int EAGAIN = 11;
+    int ENOBUFS = 105;
+    int O_RDONLY = 0;
+    int CLONE_NEWNET = 0x4000_0000;
+    long SIOCGIFMTU = 0x8921;
+    long SIOCGIFHWADDR = 0x8927;
+    long SIOCGIFINDEX = 0x8933;
+
+    int socket(int domain, int type, int protocol);
+
+    int bind(int fd, @intptr_t long address, int addressLength);
+
+    int setsockopt(int fd, int level, int option, @intptr_t long value, int valueLength);
+
+    int getsockopt(int fd, int level, int option, @intptr_t long value, @intptr_t long valueLength);
+
+    int ioctl(int fd, @u_int64_t long request, @intptr_t long argument);
+
+    int recvmmsg(int fd, @intptr_t long messages, int count, int flags, @intptr_t long timeout);
+
+    int sendmmsg(int fd, @intptr_t long messages, int count, int flags);
+
+    int poll(@intptr_t long fds, @u_int64_t long count, int timeoutMs);
+
+    int open(String path, int flags);
+
+    int setns(int fd, int nstype);
+
+    int close(int fd);
+
+    /** Loaded once; {@link #load()} reports why not on systems without libc or jffi. */
+    final class Holder {
+        static final LinuxSyscalls LIBC;
+        static final Runtime RUNTIME;
+        static final Throwable FAILURE;
+
+        static {
+            LinuxSyscalls libc = null;
+            Runtime runtime = null;
+            Throwable failure = null;
+            try {
+                libc = LibraryLoader.create(LinuxSyscalls.class).load("c");
+                runtime = Runtime.getRuntime(libc);
+            } catch (Throwable t) {
+                failure = t;
+            }
+            LIBC = libc;
+            RUNTIME = runtime;
+            FAILURE = failure;
+        }
+
+        private Holder() {
+        }
+    }
+
+    static LinuxSyscalls load() {
+        if (Holder.LIBC == null) {
+            throw new IllegalStateException("libc bindings unavailable: " + Holder.FAILURE, Holder.FAILURE);
+        }
+        return Holder.LIBC;
+    }
+
+    /** errno of the calling thread's last failed call. */
+    static int errno() {
+        return Holder.RUNTIME.getLastError();
+    }
+}

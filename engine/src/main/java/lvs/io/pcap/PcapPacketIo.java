@@ -1,0 +1,176 @@
+package lvs.io.pcap;
+
+import java.io.IOException;
+import java.util.concurrent.locks.LockSupport;
+
+import lvs.io.FrameHandler;
+import lvs.io.Offload;
+import lvs.io.PacketIo;
+import lvs.io.PacketIoCounters;
+import lvs.io.afpacket.NetworkInterfaces;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
+import org.pcap4j.core.NotOpenException;
+
+/**
+ * {@link PacketIo} over libpcap handles, one per interface, in non-blocking mode: pcap4j's blocking
+ * {@code getNextRawPacket} never returns on an idle TPACKET_V3 interface (feasibility pitfall 7).
+ * Direction IN keeps our own transmissions out. Offload metadata cannot be carried: frames with
+ * {@link Offload} other than NONE are refused, so use this backend with veth offloads off.
+ *
+ * <p>Not allocation-free: pcap4j returns a new {@code byte[]} per received frame.
+ */
+public final class PcapPacketIo implements PacketIo {
+    private static final int MAX_FRAME = 65536 + 256;
+
+    private final PcapHandle[] handles;
+    private final int[] interfaces;
+    private final UnsafeBuffer rxBuffer = new UnsafeBuffer(new byte[MAX_FRAME]);
+    private final byte[][] txSlots;
+    private final int[] txLength;
+    private final int[] txHandle;
+    private final PacketIoCounters counters = new PacketIoCounters();
+    private int txQueued;
+    private int nextHandle;
+    private boolean closed;
+
+    private PcapPacketIo(PcapHandle[] handles, int[] interfaces, int batchSize) {
+        this.handles = handles;
+        this.interfaces = interfaces;
+        txSlots = new byte[batchSize][MAX_FRAME];
+        txLength = new int[batchSize];
+        txHandle = new int[batchSize];
+    }
+
+    /** Opens the named interfaces of the calling thread's network namespace. */
+    public static PcapPacketIo open(int batchSize, String... interfaceNames) throws IOException {
+        PcapHandle[] handles = new PcapHandle[interfaceNames.length];
+        int[] indexes = new int[interfaceNames.length];
+        boolean ok = false;
+        try {
+            for (int i = 0; i < interfaceNames.length; i++) {
+                indexes[i] = NetworkInterfaces.lookup(interfaceNames[i]).index();
+                handles[i] = new PcapHandle.Builder(interfaceNames[i]).snaplen(MAX_FRAME)
+                    .promiscuousMode(PromiscuousMode.NONPROMISCUOUS).timeoutMillis(1).immediateMode(true)
+                    .bufferSize(8 << 20).direction(PcapHandle.PcapDirection.IN).build();
+                handles[i].setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
+            }
+            ok = true;
+            return new PcapPacketIo(handles, indexes, batchSize);
+        } catch (PcapNativeException | NotOpenException e) {
+            throw new IOException("pcap open: " + e.getMessage(), e);
+        } finally {
+            if (!ok) {
+                for (PcapHandle h : handles) {
+                    if (h != null) {
+                        h.close();
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public int poll(FrameHandler handler, int limit) {
+        int delivered = 0;
+        for (int visited = 0; visited < handles.length && delivered < limit; visited++) {
+            int h = nextHandle;
+            nextHandle = h + 1 == handles.length ? 0 : h + 1;
+            while (delivered < limit) {
+                byte[] frame = next(handles[h]);
+                if (frame == null) {
+                    break;
+                }
+                if (frame.length > MAX_FRAME) {
+                    counters.rxDropped++;
+                    continue;
+                }
+                rxBuffer.putBytes(0, frame);
+                counters.rxFrames++;
+                counters.rxBytes += frame.length;
+                delivered++;
+                handler.onFrame(interfaces[h], rxBuffer, 0, frame.length, Offload.NONE);
+            }
+        }
+        return delivered;
+    }
+
+    private byte[] next(PcapHandle handle) {
+        try {
+            return handle.getNextRawPacket();
+        } catch (NotOpenException e) {
+            counters.ioErrors++;
+            return null;
+        }
+    }
+
+    @Override
+    public boolean send(int ifIndex, DirectBuffer buffer, int offset, int length, long offload) {
+        int h = handleFor(ifIndex);
+        if (h < 0 || txQueued == txSlots.length || length > MAX_FRAME || length < 14 || offload != Offload.NONE) {
+            counters.txDropped++;
+            return false;
+        }
+        buffer.getBytes(offset, txSlots[txQueued], 0, length);
+        txLength[txQueued] = length;
+        txHandle[txQueued] = h;
+        txQueued++;
+        return true;
+    }
+
+    @Override
+    public int flush() {
+        int accepted = 0;
+        for (int i = 0; i < txQueued; i++) {
+            try {
+                handles[txHandle[i]].sendPacket(txSlots[i], txLength[i]);
+                accepted++;
+                counters.txBytes += txLength[i];
+            } catch (PcapNativeException | NotOpenException e) {
+                counters.txDropped++;
+                counters.ioErrors++;
+            }
+        }
+        counters.txFrames += accepted;
+        txQueued = 0;
+        return accepted;
+    }
+
+    @Override
+    public void awaitFrames(long timeoutNs) {
+        // pcap4j exposes no selectable descriptor; a short park bounds the latency added
+        LockSupport.parkNanos(Math.min(timeoutNs, 1_000_000L));
+    }
+
+    @Override
+    public int[] interfaces() {
+        return interfaces.clone();
+    }
+
+    @Override
+    public PacketIoCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            for (PcapHandle h : handles) {
+                h.close();
+            }
+        }
+    }
+
+    private int handleFor(int ifIndex) {
+        for (int i = 0; i < interfaces.length; i++) {
+            if (interfaces[i] == ifIndex) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
