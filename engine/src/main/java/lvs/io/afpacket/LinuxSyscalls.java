@@ -10,8 +10,11 @@ import jnr.ffi.types.u_int64_t;
  * ({@code intptr_t long}) of memory we allocated ourselves, so a call allocates nothing and never
  * copies. None of these has six arguments and a {@code long} result, the shape that jnr-ffi 2.3.4's
  * asm stubs corrupt (feasibility pitfall 8).
+ *
+ * <p>Public only because jnr-ffi generates the implementation in its own class loader, which must be
+ * able to see the interface; it is not an API of this project.
  */
-interface LinuxSyscalls {
+public interface LinuxSyscalls {
     int AF_PACKET = 17;
     int SOCK_RAW = 3;
     int ETH_P_ALL = 0x0003;
