@@ -1,6 +1,7 @@
 package lvs.dataplane;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -84,9 +85,6 @@ public final class DataPlane implements AutoCloseable {
                                    ServiceScheduler.Factory schedulers, Supplier<List<Nic>> nics,
                                    Consumer<TableSnapshot> onCompiled) {
         this.onCompiled = onCompiled;
-        long nowMs = System.nanoTime() / 1_000_000L;
-        ConnectionTracker tracker = new ConnectionTracker(new ConnectionTable(connectionCapacity),
-            destinationCounters, new ProtocolTimeouts(), nowMs);
         NeighbourTable neighbours = new NeighbourTable();
         List<Nic> attached = nics.get();
         for (NeighbourTable.Entry n : NeighbourTable.readKernelTable()) {
@@ -96,11 +94,7 @@ public final class DataPlane implements AutoCloseable {
                 }
             }
         }
-        FrameSink sink = (ifIndex, buffer, offset, length, offload) ->
-            io.send(ifIndex, buffer, offset, length, offload)
-                || (io.flush() >= 0 && io.send(ifIndex, buffer, offset, length, offload));
-        PacketPipeline pipeline = new PacketPipeline(tracker, forwarderByMethod, counters, events, neighbours, sink);
-        agent = new ForwardingAgent(io, pipeline, tracker);
+        agent = assemble(io, forwarderByMethod, neighbours, System.nanoTime() / 1_000_000L);
         stats.connectionSource(this::connections);
         SnapshotCompiler compiler = new SnapshotCompiler(slots, schedulers);
         running = true;
@@ -119,11 +113,26 @@ public final class DataPlane implements AutoCloseable {
         controlThread.start();
     }
 
+    private ForwardingAgent assemble(PacketIo io, Forwarder[] forwarderByMethod, NeighbourTable neighbours,
+                                     long nowMs) {
+        ConnectionTracker tracker = new ConnectionTracker(new ConnectionTable(connectionCapacity),
+            destinationCounters, new ProtocolTimeouts(), nowMs);
+        // A full transmit batch is flushed and the frame retried once.
+        FrameSink sink = (ifIndex, buffer, offset, length, offload) ->
+            io.send(ifIndex, buffer, offset, length, offload)
+                || (io.flush() >= 0 && io.send(ifIndex, buffer, offset, length, offload));
+        PacketPipeline pipeline = new PacketPipeline(tracker, forwarderByMethod, counters, events, neighbours, sink);
+        return new ForwardingAgent(io, pipeline, tracker);
+    }
+
     private TableSnapshot compile(SnapshotCompiler compiler, Rules rules, Supplier<List<Nic>> nics) {
-        long generation = rules.generation();
         List<Nic> attached = nics.get();
-        TableSnapshot snapshot =
-            compiler.compile(rules.entries(), rules.timeouts(), attached, Ipv4Routes.read(attached), generation);
+        return compile(compiler, rules, attached, Ipv4Routes.read(attached));
+    }
+
+    private TableSnapshot compile(SnapshotCompiler compiler, Rules rules, List<Nic> attached, Ipv4Routes routes) {
+        long generation = rules.generation();
+        TableSnapshot snapshot = compiler.compile(rules.entries(), rules.timeouts(), attached, routes, generation);
         try {
             onCompiled.accept(snapshot);
         } catch (RuntimeException e) {
@@ -202,6 +211,62 @@ public final class DataPlane implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+    }
+
+    /**
+     * The data plane driven by the caller's thread instead of its own (tests, benchmarks): no threads,
+     * explicit time, explicit routes and neighbours.
+     */
+    public Invoker invoker(Rules rules, PacketIo io, Forwarder[] forwarderByMethod, ServiceScheduler.Factory schedulers,
+                           List<Nic> nics, Ipv4Routes routes, long nowMs) {
+        NeighbourTable neighbours = new NeighbourTable();
+        agent = assemble(io, forwarderByMethod, neighbours, nowMs);
+        running = true;
+        stats.connectionSource(this::connections);
+        return new Invoker(agent, new SnapshotCompiler(slots, schedulers), rules, nics, routes, neighbours);
+    }
+
+    /** See {@link #invoker}. */
+    public final class Invoker {
+        private final ForwardingAgent agent;
+        private final SnapshotCompiler compiler;
+        private final Rules rules;
+        private final List<Nic> nics;
+        private final Ipv4Routes routes;
+        private final NeighbourTable neighbours;
+
+        private Invoker(ForwardingAgent agent, SnapshotCompiler compiler, Rules rules, List<Nic> nics,
+                        Ipv4Routes routes, NeighbourTable neighbours) {
+            this.agent = agent;
+            this.compiler = compiler;
+            this.rules = rules;
+            this.nics = nics;
+            this.routes = routes;
+            this.neighbours = neighbours;
+        }
+
+        /** Compiles the rules now and hands the snapshot over (installed by the next {@link #doWork}). */
+        public TableSnapshot publish() {
+            TableSnapshot s = compile(compiler, rules, nics, routes);
+            agent.publish(s);
+            return s;
+        }
+
+        public void learnNeighbour(int ifIndex, int address, long mac) {
+            neighbours.learn(ifIndex, address, mac);
+        }
+
+        /** One duty cycle; returns the frames handled. */
+        public int doWork(long nowNs) {
+            return agent.doWork(nowNs);
+        }
+
+        /** The {@code -Lc} listing, built on this thread. */
+        public List<ConnectionView> connections(long nowNs) {
+            CompletableFuture<List<ConnectionView>> f = agent.listConnections();
+            agent.doWork(nowNs);
+            return f.join();
         }
     }
 }

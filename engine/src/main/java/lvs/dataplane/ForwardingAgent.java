@@ -61,28 +61,33 @@ public final class ForwardingAgent implements Runnable, FrameHandler {
     @Override
     public void run() {
         while (running) {
-            nowNs = System.nanoTime();
-            nowMs = nowNs / 1_000_000L;
-            TableSnapshot s = published.get();
-            if (s != installed) {
-                installed = s;
-                pipeline.install(s, nowNs);
-            }
-            int frames = io.poll(this, BATCH);
-            io.flush();
-            connections.expireDue(nowMs, EXPIRY_WORK_PER_CYCLE);
-            CompletableFuture<List<ConnectionView>> request = listRequest.getAndSet(null);
-            if (request != null) {
-                try {
-                    request.complete(lister.list(nowMs));
-                } catch (RuntimeException e) {
-                    request.completeExceptionally(e);
-                }
-            }
-            if (frames == 0) {
+            if (doWork(System.nanoTime()) == 0) {
                 io.awaitFrames(IDLE_WAIT_NS);
             }
         }
+    }
+
+    /** One duty cycle at time {@code timeNs}; returns the number of frames handled. */
+    int doWork(long timeNs) {
+        nowNs = timeNs;
+        nowMs = nowNs / 1_000_000L;
+        TableSnapshot s = published.get();
+        if (s != installed) {
+            installed = s;
+            pipeline.install(s, nowNs);
+        }
+        int frames = io.poll(this, BATCH);
+        io.flush();
+        connections.expireDue(nowMs, EXPIRY_WORK_PER_CYCLE);
+        CompletableFuture<List<ConnectionView>> request = listRequest.getAndSet(null);
+        if (request != null) {
+            try {
+                request.complete(lister.list(nowMs));
+            } catch (RuntimeException e) {
+                request.completeExceptionally(e);
+            }
+        }
+        return frames;
     }
 
     @Override

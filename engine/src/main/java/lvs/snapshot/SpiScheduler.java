@@ -57,10 +57,8 @@ public final class SpiScheduler implements ServiceScheduler {
         }
         view.point(snapshot, service, null);
         view.lastWeight = last;
-        if (boundIds == null) {
-            scheduler.onBound(view);
-        } else {
-            notifyChange(ids, weights, methods);
+        if (boundIds == null || !notifyChange(ids, weights, methods)) {
+            replayAdds(snapshot, service, last);
         }
         boundIds = ids;
         boundWeights = weights;
@@ -68,18 +66,36 @@ public final class SpiScheduler implements ServiceScheduler {
         lastWeight = last;
     }
 
-    /** One add (at the head), one removal or one edit get their hook; anything else re-binds. */
-    private void notifyChange(long[] ids, int[] weights, int[] methods) {
+    /**
+     * Binds to an empty service and adds the destinations oldest first, as the kernel sees a service
+     * built by {@code -A} then {@code -a}... (and by {@code -R}): schedulers whose state depends on
+     * that history (wrr's current weight) then start where the kernel's would.
+     */
+    private void replayAdds(TableSnapshot snapshot, int service, int[] last) {
+        int first = snapshot.firstDestination[service];
+        int n = snapshot.destinationCount[service];
+        view.range(first + n, 0, last, n);
+        scheduler.onBound(view);
+        for (int k = 1; k <= n; k++) {
+            view.range(first + n - k, k, last, n - k);
+            scheduler.onDestinationAdded(view, 0);
+        }
+        view.point(snapshot, service, null);
+        view.lastWeight = last;
+    }
+
+    /** One add (at the head), one removal or one edit get their hook; false when it was something else. */
+    private boolean notifyChange(long[] ids, int[] weights, int[] methods) {
         if (ids.length == boundIds.length + 1 && Arrays.equals(ids, 1, ids.length, boundIds, 0, boundIds.length)) {
             scheduler.onDestinationAdded(view, 0);
-            return;
+            return true;
         }
         if (ids.length + 1 == boundIds.length) {
             for (int removed = 0; removed < boundIds.length; removed++) {
                 if (Arrays.equals(ids, 0, removed, boundIds, 0, removed)
                     && Arrays.equals(ids, removed, ids.length, boundIds, removed + 1, boundIds.length)) {
                     scheduler.onDestinationRemoved(view, removed);
-                    return;
+                    return true;
                 }
             }
         }
@@ -89,9 +105,9 @@ public final class SpiScheduler implements ServiceScheduler {
                     scheduler.onDestinationUpdated(view, i);
                 }
             }
-            return;
+            return true;
         }
-        scheduler.onBound(view);
+        return false;
     }
 
     private static int indexOf(long[] ids, long id) {
@@ -113,6 +129,7 @@ public final class SpiScheduler implements ServiceScheduler {
         int flags;
         ConnectionCounters counters;
         int[] lastWeight = new int[0];
+        int lastWeightOffset;
 
         void point(TableSnapshot snapshot, int service, ConnectionCounters c) {
             s = snapshot;
@@ -120,6 +137,15 @@ public final class SpiScheduler implements ServiceScheduler {
             count = snapshot.destinationCount[service];
             flags = snapshot.serviceFlags[service];
             counters = c;
+            lastWeightOffset = 0;
+        }
+
+        /** A view of {@code n} destinations from absolute index {@code from} (a list being rebuilt). */
+        void range(int from, int n, int[] last, int lastOffset) {
+            first = from;
+            count = n;
+            lastWeight = last;
+            lastWeightOffset = lastOffset;
         }
 
         @Override
@@ -134,7 +160,8 @@ public final class SpiScheduler implements ServiceScheduler {
 
         @Override
         public int lastWeight(int index) {
-            return index < lastWeight.length ? lastWeight[index] : weight(index);
+            int i = lastWeightOffset + index;
+            return i < lastWeight.length ? lastWeight[i] : weight(index);
         }
 
         @Override
