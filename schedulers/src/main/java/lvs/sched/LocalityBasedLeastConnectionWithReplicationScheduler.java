@@ -88,4 +88,10 @@ public final class LocalityBasedLeastConnectionWithReplicationScheduler implemen
     int cachedEntries() {
         return table.entries();
     }
+
+    /** Size of the replica set cached for the flow's destination address (0 if none), for tests. */
+    int replicaCount(FlowView flow) {
+        int entry = table.find(flow);
+        return entry < 0 ? 0 : sets.size(table.value(entry));
+    }
 }
