@@ -5,6 +5,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import lvs.cli.client.IpvsadmClient;
 import lvs.cli.ipvsadm.Ipvsadm;
@@ -43,7 +45,17 @@ public final class Lvsd {
             System.exit(2);
             return;
         }
-        System.exit(run(options, PacketEngine.none()));
+        System.exit(run(options, options.controlOnly() ? PacketEngine.none() : findPacketEngine()));
+    }
+
+    /** The packet engine on the class path ({@code META-INF/services}), else none: lvsd still serves ipvsadm. */
+    static PacketEngine findPacketEngine() {
+        try {
+            return ServiceLoader.load(PacketEngine.class).findFirst().orElseGet(PacketEngine::none);
+        } catch (ServiceConfigurationError | LinkageError e) {
+            Log.error("packet engine unavailable; forwarding is off", e);
+            return PacketEngine.none();
+        }
     }
 
     /** Runs until a signal stops it; returns the exit status for a start-up failure. */
@@ -63,7 +75,11 @@ public final class Lvsd {
         if (!restore(stateFile, table, committer)) {
             return 1;
         }
-        packets.start(table, o.interfaces());
+        try {
+            packets.start(table, o.interfaces());
+        } catch (Exception e) {
+            Log.error("packet engine failed to start; forwarding is off, ipvsadm is still served", e);
+        }
         RequestHandler ipvsadm = (argv0, args, in, out, err) -> Ipvsadm.run(argv0, args, in, out, err, table);
         ControlServer server = new ControlServer(o.socket(), ipvsadm, committer::commit);
         server.start();

@@ -10,16 +10,17 @@ import java.util.Map;
  * an lvsd on any other socket (a test, a lab, the ipvsadm oracle) keeps its state next to that
  * socket ({@code SOCKET.state}), so private instances never share or clobber the system's rules.
  */
-public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces) {
+public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, boolean controlOnly) {
     public static final String DEFAULT_SOCKET = "/run/lvsd/lvsd.sock";
     public static final String DEFAULT_STATE_FILE = "/var/lib/lvsd/state";
 
     public static final String USAGE = """
-        Usage: lvsd [--socket PATH] [--state-file PATH] [--interface IF]...
+        Usage: lvsd [--socket PATH] [--state-file PATH] [--interface IF]... [--control-only]
           --socket PATH      control socket (env LVSD_SOCKET; default %s)
           --state-file PATH  where the rules are kept across restarts (env LVSD_STATE_FILE; default
                              %s for the default socket, else SOCKET.state)
-          --interface IF     reserved for the packet data plane (may be repeated)
+          --interface IF     forward packets on IF (may be repeated; default: every usable interface)
+          --control-only     no packet forwarding: serve ipvsadm and keep the rules only
         lvsd runs in the foreground; SIGTERM or SIGINT stops it cleanly.
         """.formatted(DEFAULT_SOCKET, DEFAULT_STATE_FILE);
 
@@ -36,6 +37,7 @@ public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces) 
         String socket = nonEmpty(env.get("LVSD_SOCKET"));
         String state = nonEmpty(env.get("LVSD_STATE_FILE"));
         List<String> interfaces = new ArrayList<>();
+        boolean controlOnly = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String name = a;
@@ -62,6 +64,7 @@ public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces) 
                         default -> interfaces.add(value);
                     }
                 }
+                case "--control-only" -> controlOnly = true;
                 case "-h", "--help" -> throw new UsageException(null);
                 default -> throw new UsageException("lvsd: unknown option " + a);
             }
@@ -73,7 +76,7 @@ public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces) 
             state = socket.equals(DEFAULT_SOCKET) ? DEFAULT_STATE_FILE : socket + ".state";
         }
         return new LvsdOptions(Path.of(socket).toAbsolutePath(), Path.of(state).toAbsolutePath(),
-            List.copyOf(interfaces));
+            List.copyOf(interfaces), controlOnly);
     }
 
     private static String nonEmpty(String s) {

@@ -238,6 +238,7 @@ class ControlServerTest {
         assertThat(p.stateFile()).isEqualTo(Path.of("/tmp/x/s.state"));
         LvsdOptions e = LvsdOptions.parse(new String[] {"--state-file=/tmp/st", "--interface", "eth1"},
             Map.of("LVSD_SOCKET", "/tmp/y"));
-        assertThat(e).isEqualTo(new LvsdOptions(Path.of("/tmp/y"), Path.of("/tmp/st"), List.of("eth1")));
+        assertThat(e).isEqualTo(new LvsdOptions(Path.of("/tmp/y"), Path.of("/tmp/st"), List.of("eth1"), false));
+        assertThat(LvsdOptions.parse(new String[] {"--control-only"}, Map.of()).controlOnly()).isTrue();
     }
 }
