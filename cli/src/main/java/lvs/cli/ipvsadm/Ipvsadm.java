@@ -24,6 +24,22 @@ public final class Ipvsadm {
      */
     public static int run(String argv0, List<String> args, InputStream stdin, PrintStream out, PrintStream err,
                           IpvsControl control) {
-        throw new UnsupportedOperationException("not yet written");
+        return run(argv0, args, stdin, out, err, control, IpvsadmEnvironment.system());
+    }
+
+    /** As {@link #run(String, List, InputStream, PrintStream, PrintStream, IpvsControl)}, with chosen name look-ups. */
+    public static int run(String argv0, List<String> args, InputStream stdin, PrintStream out, PrintStream err,
+                          IpvsControl control, IpvsadmEnvironment environment) {
+        Io io = new Io(argv0, stdin, out, err);
+        IpvsadmProgram program = new IpvsadmProgram(io, control, environment);
+        try {
+            int result = args.isEmpty() ? program.listEverything() : program.processOptions(List.copyOf(args), false);
+            return result & 0xff; // main() returns -1 for kernel and popt errors: 255 to the shell
+        } catch (Exit exit) {
+            return exit.status();
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 }
