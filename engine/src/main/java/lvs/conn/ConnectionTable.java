@@ -37,10 +37,14 @@ public final class ConnectionTable {
     static final int W_CADDR_LO = 1;
     static final int W_VADDR_HI = 2;
     static final int W_VADDR_LO = 3;
-    static final int W_DADDR_HI = 4;
-    static final int W_DADDR_LO = 5;
-    /** cport | vport << 16 | dport << 32 | protocol << 48 | key flags (below). */
-    static final int W_KEY = 6;
+    /**
+     * cport | vport << 16 | dport << 32 | protocol << 48 | key flags (below). It sits right after the
+     * client and virtual addresses so that an inbound key compare reads the first 40 bytes of the entry,
+     * and an outbound one the first 56: usually one cache line, at most two.
+     */
+    static final int W_KEY = 4;
+    static final int W_DADDR_HI = 5;
+    static final int W_DADDR_LO = 6;
     static final int W_EXPIRES = 7;
     /** serviceId (low 32) | destinationId (high 32). */
     static final int W_IDS = 8;
