@@ -2,7 +2,10 @@ package lvs.cli.ipvsadm.popt;
 
 /** What {@link PoptTokenizer#next()} found: an option, the end of the options, or a popt error. */
 public sealed interface PoptEvent<T> {
-    /** An option and its argument (null when none was given). */
+    /**
+     * An option and its argument (null when none was given); {@code argvWord} is what
+     * {@code poptBadOption()} would name now: the last argv word consumed.
+     */
     record Found<T>(OptionSpec<T> option, String argument, String argvWord) implements PoptEvent<T> {
     }
 

@@ -14,7 +14,8 @@ import java.util.List;
  *   <li>Long options must be spelled in full: {@code --name} or {@code --name=value}.</li>
  *   <li>Words that are not options, a lone {@code -}, and everything after {@code --} are leftovers,
  *       wherever they appear.</li>
- *   <li>An error names the whole argv word being read, as {@code poptBadOption()} does.</li>
+ *   <li>An error names the whole argv word being read, as {@code poptBadOption()} does; for an option
+ *       found, {@link PoptEvent.Found#argvWord()} is the last word consumed (its separate argument, if any).</li>
  * </ul>
  */
 public final class PoptTokenizer<T> {
@@ -84,7 +85,7 @@ public final class PoptTokenizer<T> {
                         return error("option does not take an argument");
                     }
                     cluster = rest;
-                    return new PoptEvent.Found<>(spec, null, currentWord);
+                    return found(spec, null);
                 }
                 cluster = null;
                 String attached = rest.isEmpty() ? null : rest.startsWith("=") ? rest.substring(1) : rest;
@@ -100,21 +101,26 @@ public final class PoptTokenizer<T> {
                 if (attached != null) {
                     return error("option does not take an argument");
                 }
-                return new PoptEvent.Found<>(spec, null, currentWord);
+                return found(spec, null);
             case REQUIRED:
                 if (attached != null) {
-                    return new PoptEvent.Found<>(spec, attached, currentWord);
+                    return found(spec, attached);
                 }
                 if (next < argv.size()) {
-                    return new PoptEvent.Found<>(spec, argv.get(next++), currentWord);
+                    return found(spec, argv.get(next++));
                 }
                 return error("missing argument");
             default:
                 if (attached == null && next < argv.size() && !argv.get(next).startsWith("-")) {
                     attached = argv.get(next++);
                 }
-                return new PoptEvent.Found<>(spec, attached, currentWord);
+                return found(spec, attached);
         }
+    }
+
+    /** {@code poptBadOption()} names the last argv word consumed: for {@code --opt value} that is the value. */
+    private PoptEvent<T> found(OptionSpec<T> spec, String argument) {
+        return new PoptEvent.Found<>(spec, argument, argv.get(next - 1));
     }
 
     private PoptEvent<T> error(String message) {

@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * ipvsadm's {@code config_stream_read}: splits stdin into lines of words. Words are separated by space,
  * tab and CR; a newline ends the line. There is no quoting, escaping or comment syntax. A word longer
- * than 4096 bytes is cut into pieces. At end of input an unterminated last line is returned only if
- * it ends inside a word: one that ends in blanks is dropped, as the real tool does.
+ * than 4096 bytes is cut into pieces. At end of input an unterminated last line is still run if it
+ * ends inside a word or after a single blank; after two or more blanks the real tool drops it
+ * (observed with the real binary: {@code "rr\t"} runs, {@code "rr \t"} and {@code "rr  "} do not).
  */
 public final class ConfigStream {
     /** {@code MAX_LINE_LENGTH} of config_stream.c: the longest single word. */
@@ -28,6 +29,7 @@ public final class ConfigStream {
     public List<String> nextLine() throws IOException {
         List<String> words = new ArrayList<>();
         ByteArrayOutputStream word = new ByteArrayOutputStream();
+        int trailingBlanks = 0;
         while (true) {
             int c = in.read();
             if (c < 0) {
@@ -35,8 +37,9 @@ public final class ConfigStream {
                     words.add(word.toString(StandardCharsets.UTF_8));
                     return words;
                 }
-                return null;
+                return !words.isEmpty() && trailingBlanks == 1 ? words : null;
             }
+            trailingBlanks = c == ' ' || c == '\t' || c == '\r' ? trailingBlanks + 1 : 0;
             if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
                 if (word.size() > 0) {
                     words.add(word.toString(StandardCharsets.UTF_8));
