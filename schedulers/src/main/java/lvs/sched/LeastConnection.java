@@ -24,29 +24,25 @@ final class LeastConnection {
      * never is, since its left side is 0).
      */
     static int weightedLeast(DestinationView dests) {
-        int count = dests.count();
         int least = Scheduler.NONE;
-        int i = 0;
-        for (; i < count; i++) {
-            if (!dests.overloaded(i) && dests.weight(i) > 0) {
-                least = i;
-                break;
-            }
-        }
-        if (least == Scheduler.NONE) {
-            return Scheduler.NONE;
-        }
-        long leastOverhead = overhead(dests, least);
-        long leastWeight = dests.weight(least);
-        for (i = least + 1; i < count; i++) {
+        long leastOverhead = 0;
+        long leastWeight = 0;
+        for (int i = 0, count = dests.count(); i < count; i++) {
             if (dests.overloaded(i)) {
                 continue;
             }
-            int candidateOverhead = overhead(dests, i);
-            if (leastOverhead * dests.weight(i) > (long) candidateOverhead * leastWeight) {
+            int weight = dests.weight(i);
+            int overhead = overhead(dests, i);
+            if (least == Scheduler.NONE) {
+                if (weight > 0) { // only a positive weight may start; afterwards 0 simply never wins
+                    least = i;
+                    leastOverhead = overhead;
+                    leastWeight = weight;
+                }
+            } else if (leastOverhead * weight > overhead * leastWeight) {
                 least = i;
-                leastOverhead = candidateOverhead;
-                leastWeight = dests.weight(i);
+                leastOverhead = overhead;
+                leastWeight = weight;
             }
         }
         return least;

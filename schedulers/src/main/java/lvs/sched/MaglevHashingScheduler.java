@@ -28,7 +28,7 @@ public final class MaglevHashingScheduler implements Scheduler {
         int address = KernelHash.foldedSource(flow);
         int[] slots = table.slots;
         int size = table.size;
-        int initialSlot = Integer.remainderUnsigned(table.hash1.hash(MaglevTable.key(0, port, address)), size);
+        int initialSlot = table.slotOf(table.hash1.hash(MaglevTable.key(0, port, address)));
         int dest = slots[initialSlot];
         if (dest == NONE) {
             return NONE;
@@ -42,7 +42,7 @@ public final class MaglevHashingScheduler implements Scheduler {
         for (int offset = 0; offset < size; offset++) {
             // The rotated offset goes into the hash input, not onto the slot number.
             int rotated = (offset + initialSlot) % size;
-            dest = slots[Integer.remainderUnsigned(table.hash1.hash(MaglevTable.key(rotated, port, address)), size)];
+            dest = slots[table.slotOf(table.hash1.hash(MaglevTable.key(rotated, port, address)))];
             if (dest == NONE) {
                 return NONE;
             }

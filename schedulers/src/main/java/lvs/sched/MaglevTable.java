@@ -19,6 +19,7 @@ final class MaglevTable {
     final KernelHsipHash hash1 = new KernelHsipHash(HASH1_KEY);
     private final KernelHsipHash hash2 = new KernelHsipHash(HASH2_KEY);
     final int[] slots;                // destination index per slot, or Scheduler.NONE
+    private final long sizeReciprocal; // ceil(2^64 / size), for division-free "hash % size"
     private final boolean[] taken;
     private int[] perm = new int[16];
     private int[] skip = new int[16];
@@ -28,6 +29,7 @@ final class MaglevTable {
         size = PRIMES[tableIndex - 8];
         weightBits = tableIndex / 2;
         slots = new int[size];
+        sizeReciprocal = Long.divideUnsigned(-1L, size) + 1;
         taken = new boolean[size];
         Arrays.fill(slots, Scheduler.NONE);
     }
@@ -35,6 +37,15 @@ final class MaglevTable {
     /** {@code ip_vs_mh_hashkey}: hsiphash of {@code offset + port + fold(addr)} as a u32. */
     static int key(int offset, int port, int foldedAddress) {
         return offset + (port & 0xffff) + foldedAddress;
+    }
+
+    /**
+     * {@code hash % size} with the hash taken as unsigned, without a division (Lemire's "fastmod": the low
+     * 64 bits of reciprocal * hash, times size, high 64 bits). Exact for every 32-bit hash.
+     */
+    int slotOf(int hash) {
+        long fraction = sizeReciprocal * (hash & 0xffffffffL);
+        return (int) (Math.multiplyHigh(fraction, size) + ((fraction >> 63) & size));
     }
 
     /** Rebuilds the table; returns false (and keeps the old one) when there are more destinations than slots. */
@@ -70,7 +81,7 @@ final class MaglevTable {
         }
         for (int i = 0; i < count; i++) {
             int v = key(0, dests.port(i), KernelHash.foldedDestinationAddress(dests, i));
-            perm[i] = Integer.remainderUnsigned(hash1.hash(v), size);
+            perm[i] = slotOf(hash1.hash(v));
             skip[i] = Integer.remainderUnsigned(hash2.hash(v), size - 1) + 1;
             int lastWeight = dests.lastWeight(i);
             int scaled = (lastWeight / gcd) >> shift;

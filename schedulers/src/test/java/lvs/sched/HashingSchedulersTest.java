@@ -137,6 +137,21 @@ class HashingSchedulersTest {
         assertThat(svc.pick()).isEqualTo("NONE");
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {8, 10, 12, 15, 17})
+    void mhSlotOfIsExactlyUnsignedRemainder(int tableIndex) {
+        MaglevTable table = new MaglevTable(tableIndex);
+        Random random = new Random(tableIndex);
+        int[] edges = {0, 1, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, table.size, table.size - 1, -table.size};
+        for (int hash : edges) {
+            assertThat(table.slotOf(hash)).isEqualTo(Integer.remainderUnsigned(hash, table.size));
+        }
+        for (int i = 0; i < 200_000; i++) {
+            int hash = random.nextInt();
+            assertThat(table.slotOf(hash)).isEqualTo(Integer.remainderUnsigned(hash, table.size));
+        }
+    }
+
     @Test
     void hashSchedulersWithNoDestinationsPickNone() {
         for (String name : new String[] {"sh", "dh", "mh"}) {
