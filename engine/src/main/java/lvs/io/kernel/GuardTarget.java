@@ -1,0 +1,39 @@
+package lvs.io.kernel;
+
+import java.util.Objects;
+
+import lvs.model.InetAddress;
+
+/**
+ * One kind of traffic the kernel must not handle: packets <em>to</em> a virtual service
+ * ({@link Direction#TO}: destination VIP, protocol, port) or, for masquerading, replies <em>from</em> a
+ * real server ({@link Direction#FROM}: source RIP, protocol, port). Port 0 means every port of the
+ * protocol, as in IPVS port-zero (persistent any-port) services.
+ *
+ * <p>Firewall-mark services cannot be expressed: marks are set in PREROUTING, after netdev ingress.
+ * Give the guard the addresses such a service covers instead.
+ */
+public record GuardTarget(Direction direction, int protocol, InetAddress address, int port) {
+    public enum Direction { TO, FROM }
+
+    public GuardTarget {
+        Objects.requireNonNull(direction, "direction");
+        Objects.requireNonNull(address, "address");
+        if (protocol < 0 || protocol > 255) {
+            throw new IllegalArgumentException("protocol must be 0..255: " + protocol);
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535: " + port);
+        }
+    }
+
+    /** Traffic to virtual service {@code vip:port} (port 0: any port). */
+    public static GuardTarget toService(int protocol, InetAddress vip, int port) {
+        return new GuardTarget(Direction.TO, protocol, vip, port);
+    }
+
+    /** NAT replies from real server {@code rip:port} (port 0: any port). */
+    public static GuardTarget fromRealServer(int protocol, InetAddress rip, int port) {
+        return new GuardTarget(Direction.FROM, protocol, rip, port);
+    }
+}
