@@ -30,10 +30,11 @@ mkdir -p "$work/hello"
 cat >"$work/hello/Hello.java" <<'JAVA'
 public class Hello { public static void main(String[] a) { System.out.println("hello"); } }
 JAVA
-"${JAVA_HOME:+$JAVA_HOME/bin/}javac" -d "$work/hello" "$work/hello/Hello.java"
+"${JAVA_HOME:+$JAVA_HOME/bin/}javac" -d "$work/hello/classes" "$work/hello/Hello.java"
+"${JAVA_HOME:+$JAVA_HOME/bin/}jar" cf "$work/hello/hello.jar" -C "$work/hello/classes" .   # CDS wants jars
 # shellcheck disable=SC2086
-"$java" $flags -XX:ArchiveClassesAtExit="$work/hello/hello.jsa" -cp "$work/hello" Hello >/dev/null
-hello="$java $flags -XX:SharedArchiveFile=$work/hello/hello.jsa -cp $work/hello Hello"
+"$java" $flags -XX:ArchiveClassesAtExit="$work/hello/hello.jsa" -cp "$work/hello/hello.jar" Hello >/dev/null
+hello="$java $flags -XX:SharedArchiveFile=$work/hello/hello.jsa -cp $work/hello/hello.jar Hello"
 
 ip netns exec "$ns" "$root/bin/lvsd" --socket "$sock" --control-only >"$work/lvsd.log" 2>&1 &
 lvsd_pid=$!
@@ -54,10 +55,17 @@ $ipvsadm -Ln
 # a shell; hyperfine measures the shell's start-up and subtracts it.)
 del="$ipvsadm -D -t 198.18.0.99:80 2>/dev/null; true"
 echo "uptime before: $(uptime)"
-hyperfine --warmup 5 --runs "$runs" --export-markdown "$work/result.md" \
+hyperfine --warmup 5 --runs "$runs" --export-markdown "$work/result.md" --export-json "$work/result.json" \
     --prepare true --prepare "$del" --prepare "$del" \
     -n "hello-world (same JVM + flags + AppCDS)" "$hello" \
     -n "ipvsadm -Ln (2 services)" "$ipvsadm -Ln" \
     -n "ipvsadm -A" "$ipvsadm -A -t 198.18.0.99:80 -s rr"
 echo "uptime after: $(uptime)"
 cat "$work/result.md"
+python3 - "$work/result.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+base = r[0]["median"]
+for x in r:
+    print(f"median {x['median'] * 1000:7.1f} ms  ({x['median'] / base:.2f}x hello)  {x['command']}")
+PY
