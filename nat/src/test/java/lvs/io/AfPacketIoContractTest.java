@@ -17,4 +17,9 @@ class AfPacketIoContractTest extends PacketIoContract {
     protected boolean carriesOffload() {
         return true;
     }
+
+    @Override
+    protected boolean allocationFree() {
+        return true;
+    }
 }
