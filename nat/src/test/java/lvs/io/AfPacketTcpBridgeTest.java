@@ -86,6 +86,29 @@ class AfPacketTcpBridgeTest {
     }
 
     @Test
+    void tcpWithOffloadsOffCrossesTheBridgeAsOrdinaryFrames() throws Exception {
+        for (String[] end : new String[][] {{cli, "c0"}, {srv, "s0"}}) {
+            lab.exec(end[0], "ethtool", "-K", end[1], "tx", "off", "tso", "off", "gso", "off");
+        }
+        Bridge bridge = Bridge.open(dir, AfPacketConfig.DEFAULT);
+        try {
+            long bytes = 64L << 20;
+            long start = System.nanoTime();
+            Transfer t = transfer(bytes, 30);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertThat(t.received).isEqualTo(bytes);
+            assertThat(t.receivedCrc).isEqualTo(t.sentCrc);
+            System.out.printf("TCP through the Java bridge, offloads off: %d MiB in %.2f s = %.2f Gbit/s; frames %d"
+                    + " (%.0f kpps), GSO %d, largest %d bytes%n", bytes >> 20, seconds, bytes * 8 / seconds / 1e9,
+                bridge.frames, bridge.frames / seconds / 1e3, bridge.gso, bridge.largest);
+            assertThat(bridge.gso).isZero();
+            assertThat(bridge.largest).isLessThanOrEqualTo(1514);
+        } finally {
+            bridge.close();
+        }
+    }
+
+    @Test
     void withoutTheVnetHeaderTheSameConnectionFails() throws Exception {
         Bridge bridge = Bridge.open(dir, AfPacketConfig.DEFAULT.withVnetHeader(false));
         try {
