@@ -1,8 +1,6 @@
 package lvs.table;
 
 import java.io.IOException;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalInt;
@@ -14,34 +12,39 @@ public interface NetworkInterfaces {
     OptionalInt mtu(String name);
 
     /**
-     * The interfaces of this process's network namespace (as {@code if_nametoindex} sees them); the
-     * MTU is read from {@code /sys/class/net/IF/mtu} as the oracle does, else asked of the interface,
-     * else 1500.
+     * The interfaces of this process's network namespace as {@code if_nametoindex} sees them: every
+     * entry of {@code /sys/class/net}, with or without addresses. ({@link java.net.NetworkInterface}
+     * is no substitute: on Linux it only finds interfaces that carry an address.) The MTU comes from
+     * {@code /sys/class/net/IF/mtu}, as the oracle reads it.
      */
     static NetworkInterfaces system() {
         return name -> {
-            if (name.isEmpty()) {
+            if (!isPlausibleInterfaceName(name)) {
                 return OptionalInt.empty();
             }
-            NetworkInterface nif;
-            try {
-                nif = NetworkInterface.getByName(name);
-            } catch (SocketException e) {
-                return OptionalInt.empty();
-            }
-            if (nif == null) {
+            Path dir = Path.of("/sys/class/net", name);
+            if (!Files.isDirectory(dir)) {
                 return OptionalInt.empty();
             }
             try {
-                return OptionalInt.of(Integer.parseInt(Files.readString(Path.of("/sys/class/net", name, "mtu")).trim()));
-            } catch (IOException | NumberFormatException | java.nio.file.InvalidPathException e) {
-                try {
-                    int mtu = nif.getMTU();
-                    return OptionalInt.of(mtu > 0 ? mtu : 1500);
-                } catch (SocketException e2) {
-                    return OptionalInt.of(1500);
-                }
+                return OptionalInt.of(Integer.parseInt(Files.readString(dir.resolve("mtu")).trim()));
+            } catch (IOException | NumberFormatException e) {
+                return OptionalInt.of(1500);
             }
         };
+    }
+
+    /** Kernel interface names: 1..15 bytes, no '/', no whitespace, not "." or "..". */
+    private static boolean isPlausibleInterfaceName(String name) {
+        if (name.isEmpty() || name.length() > 15 || name.equals(".") || name.equals("..")) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '/' || c == ':' || Character.isWhitespace(c) || c < 0x21 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 }
