@@ -27,6 +27,15 @@ class AfPacketForwardingRateTest {
 
     @Test
     void smallUdpFramesPerSecond() throws Exception {
+        measure("recvmmsg", AfPacketConfig.DEFAULT);
+    }
+
+    @Test
+    void smallUdpFramesPerSecondWithARing() throws Exception {
+        measure("TPACKET_V3 ring", AfPacketRingContractTest.RING);
+    }
+
+    private void measure(String label, AfPacketConfig bridgeConfig) throws Exception {
         try (NetnsLab lab = new NetnsLab()) {
             String gen = lab.namespace("gen");
             String dir = lab.namespace("dir");
@@ -39,7 +48,7 @@ class AfPacketForwardingRateTest {
                 generator = AfPacketIo.open(AfPacketConfig.DEFAULT, "g0");
             }
             try (NetworkNamespace in = NetworkNamespace.enter(dir)) {
-                bridge = AfPacketIo.open(AfPacketConfig.DEFAULT, "d0", "d1");
+                bridge = AfPacketIo.open(bridgeConfig, "d0", "d1");
             }
             InterfaceInfo[] ifs = bridge.interfaceInfo();
             int d1 = ifs[1].index();
@@ -76,7 +85,7 @@ class AfPacketForwardingRateTest {
             running.set(false);
             forwarder.join(5000);
             long received = rxPackets(lab, sink) - sinkBefore;
-            System.out.printf("AF_PACKET bridge, 60-byte UDP: offered %.0f kpps, forwarded %.0f kpps, received %.0f kpps;"
+            System.out.printf("AF_PACKET bridge (" + label + "), 60-byte UDP: offered %.0f kpps, forwarded %.0f kpps, received %.0f kpps;"
                     + " bridge rx drops %d, tx drops %d%n",
                 generator.counters().txFrames / seconds / 1e3, bridge.counters().txFrames / seconds / 1e3,
                 received / seconds / 1e3, bridge.counters().rxDropped, bridge.counters().txDropped);

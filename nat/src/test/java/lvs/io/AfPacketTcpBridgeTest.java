@@ -86,6 +86,24 @@ class AfPacketTcpBridgeTest {
     }
 
     @Test
+    void tcpWithDefaultOffloadsCrossesARingBridgeIntact() throws Exception {
+        Bridge bridge = Bridge.open(dir, AfPacketRingContractTest.RING);
+        try {
+            long start = System.nanoTime();
+            Transfer t = transfer(TRANSFER_BYTES, 30);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertThat(t.received).isEqualTo(TRANSFER_BYTES);
+            assertThat(t.receivedCrc).isEqualTo(t.sentCrc);
+            System.out.printf("TCP through the Java bridge (TPACKET_V3 ring), default offloads: %d MiB in %.2f s ="
+                    + " %.2f Gbit/s; frames %d, GSO %d%n", TRANSFER_BYTES >> 20, seconds,
+                TRANSFER_BYTES * 8 / seconds / 1e9, bridge.frames, bridge.gso);
+            assertThat(bridge.gso).isPositive();
+        } finally {
+            bridge.close();
+        }
+    }
+
+    @Test
     void tcpWithOffloadsOffCrossesTheBridgeAsOrdinaryFrames() throws Exception {
         for (String[] end : new String[][] {{cli, "c0"}, {srv, "s0"}}) {
             lab.exec(end[0], "ethtool", "-K", end[1], "tx", "off", "tso", "off", "gso", "off");

@@ -21,7 +21,8 @@ final class AfPacketSocket implements AutoCloseable {
     private final LinuxSyscalls libc;
     private final int fd;
     private final int headroom;
-    private final MessageBatch rx;
+    private final MessageBatch rx;   // null when receiving through the ring
+    private final RxRing ring;       // null when receiving with recvmmsg
     private final MessageBatch tx;
     private final NativeMemory scratch = new NativeMemory(64);
     private final PacketIoCounters counters;
@@ -49,13 +50,22 @@ final class AfPacketSocket implements AutoCloseable {
             }
             setInt(LinuxSyscalls.SOL_SOCKET, LinuxSyscalls.SO_RCVBUFFORCE, config.receiveBufferBytes(), "SO_RCVBUFFORCE");
             setInt(LinuxSyscalls.SOL_SOCKET, LinuxSyscalls.SO_SNDBUFFORCE, config.sendBufferBytes(), "SO_SNDBUFFORCE");
-            bind();
+            // the ring must exist before bind() starts delivery, and after PACKET_VNET_HDR (EBUSY otherwise)
+            ring = config.rxRingBlocks() > 0 ? new RxRing(libc, fd, config, scratch, counters) : null;
+            try {
+                bind();
+            } catch (IOException e) {
+                if (ring != null) {
+                    ring.close();
+                }
+                throw e;
+            }
         } catch (IOException e) {
             libc.close(fd);
             throw e;
         }
         int slot = (headroom + config.frameCapacity() + 63) & ~63;
-        rx = new MessageBatch(config.batchSize(), slot);
+        rx = ring == null ? new MessageBatch(config.batchSize(), slot) : null;
         tx = new MessageBatch(config.batchSize(), slot);
     }
 
@@ -83,6 +93,9 @@ final class AfPacketSocket implements AutoCloseable {
 
     /** Receives at most {@code limit} frames without blocking and hands each to {@code handler}. */
     int receive(FrameHandler handler, int limit) {
+        if (ring != null) {
+            return ring.receive(handler, info.index(), limit);
+        }
         int n = libc.recvmmsg(fd, rx.headers.address, Math.min(limit, rx.count),
             LinuxSyscalls.MSG_DONTWAIT | LinuxSyscalls.MSG_TRUNC, 0L);
         if (n <= 0) {
@@ -183,6 +196,9 @@ final class AfPacketSocket implements AutoCloseable {
         if (!closed) {
             closed = true;
             libc.close(fd);
+            if (ring != null) {
+                ring.close(); // after close(fd): the kernel no longer writes into it
+            }
         }
     }
 }

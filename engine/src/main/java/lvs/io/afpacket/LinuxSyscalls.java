@@ -1,8 +1,11 @@
 package lvs.io.afpacket;
 
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.types.intptr_t;
+import jnr.ffi.types.off_t;
+import jnr.ffi.types.size_t;
 import jnr.ffi.types.u_int64_t;
 
 /**
@@ -22,7 +25,13 @@ public interface LinuxSyscalls {
     int SO_RCVBUFFORCE = 33;
     int SO_SNDBUFFORCE = 32;
     int SOL_PACKET = 263;
+    int PACKET_RX_RING = 5;
     int PACKET_STATISTICS = 6;
+    int PACKET_VERSION = 10;
+    int TPACKET_V3 = 2;
+    int PROT_READ_WRITE = 0x3;
+    int MAP_SHARED = 0x1;
+    int MAP_POPULATE = 0x8000;
     int PACKET_VNET_HDR = 15;
     int PACKET_QDISC_BYPASS = 20;
     int PACKET_IGNORE_OUTGOING = 23;
@@ -53,6 +62,14 @@ public interface LinuxSyscalls {
     int sendmmsg(int fd, @intptr_t long messages, int count, int flags);
 
     int poll(@intptr_t long fds, @u_int64_t long count, int timeoutMs);
+
+    /**
+     * Declared with a {@link Pointer} result on purpose: {@code long mmap(long, long, int, int, int, long)}
+     * returns EINVAL without making the syscall under jnr-ffi 2.3.4 (feasibility pitfall 8).
+     */
+    Pointer mmap(Pointer address, @size_t long length, int protection, int flags, int fd, @off_t long offset);
+
+    int munmap(@intptr_t long address, @size_t long length);
 
     int open(String path, int flags);
 
