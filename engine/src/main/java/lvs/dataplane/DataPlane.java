@@ -3,7 +3,6 @@ package lvs.dataplane;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import lvs.conn.ConnectionTable;
@@ -39,9 +38,12 @@ public final class DataPlane implements AutoCloseable {
         long generation();
     }
 
-    private static final long CONTROL_PERIOD_MS = 20;
+    /** How often the table's generation is checked: the lag between an ipvsadm change and forwarding. */
+    private static final long CONTROL_PERIOD_MS = 2;
     private static final long ROUTE_REFRESH_MS = 1_000;
     private static final long RATE_PERIOD_MS = 2_000;
+    /** {@code LVSD_DEBUG=1}: print the data plane's event counters every 2 s. */
+    private static final boolean DEBUG = "1".equals(System.getenv("LVSD_DEBUG"));
 
     private final CounterSlots slots;
     private final DataPlaneCounters counters;
@@ -53,7 +55,7 @@ public final class DataPlane implements AutoCloseable {
     private Thread agentThread;
     private Thread controlThread;
     private volatile boolean running;
-    private Consumer<TableSnapshot> onCompiled = s -> { };
+    private SnapshotListener listener = new SnapshotListener() { };
 
     public DataPlane(int maxObjects, int connectionCapacity) {
         this.slots = new CounterSlots(maxObjects);
@@ -77,14 +79,13 @@ public final class DataPlane implements AutoCloseable {
      *
      * @param forwarderByMethod forwarders indexed by {@code ForwardingMethod#kernelValue()}; null = unsupported
      * @param nics              the interfaces {@code io} is attached to (asked again on each compile)
-     * @param onCompiled        told every new snapshot before the data plane gets it, on the control
-     *                          thread: lvsd updates the kernel guard there, so that the kernel stops
-     *                          handling a new service's traffic before lvsd starts forwarding it
+     * @param listener          told about every new snapshot on the control thread, before and after
+     *                          the data plane gets it (lvsd keeps the kernel guard in step there)
      */
     public synchronized void start(Rules rules, PacketIo io, Forwarder[] forwarderByMethod,
                                    ServiceScheduler.Factory schedulers, Supplier<List<Nic>> nics,
-                                   Consumer<TableSnapshot> onCompiled) {
-        this.onCompiled = onCompiled;
+                                   SnapshotListener listener) {
+        this.listener = listener;
         NeighbourTable neighbours = new NeighbourTable();
         List<Nic> attached = nics.get();
         for (NeighbourTable.Entry n : NeighbourTable.readKernelTable()) {
@@ -98,7 +99,7 @@ public final class DataPlane implements AutoCloseable {
         stats.connectionSource(this::connections);
         SnapshotCompiler compiler = new SnapshotCompiler(slots, schedulers);
         running = true;
-        agent.publish(compile(compiler, rules, nics));
+        publish(compile(compiler, rules, nics));
         agentThread = new Thread(() -> {
             try {
                 agent.run();
@@ -125,6 +126,26 @@ public final class DataPlane implements AutoCloseable {
         return new ForwardingAgent(io, pipeline, tracker);
     }
 
+    private void publish(TableSnapshot snapshot) {
+        agent.publish(snapshot);
+        try {
+            listener.afterPublish(snapshot);
+        } catch (RuntimeException e) {
+            System.err.println("lvsd: after publishing a snapshot: " + e);
+        }
+    }
+
+    /** Control-thread hooks around handing a snapshot to the data plane. */
+    public interface SnapshotListener {
+        /** Work that must be done before packets are forwarded by these rules. */
+        default void beforePublish(TableSnapshot snapshot) {
+        }
+
+        /** Work that may follow (so that it does not delay the rules taking effect). */
+        default void afterPublish(TableSnapshot snapshot) {
+        }
+    }
+
     private TableSnapshot compile(SnapshotCompiler compiler, Rules rules, Supplier<List<Nic>> nics) {
         List<Nic> attached = nics.get();
         return compile(compiler, rules, attached, Ipv4Routes.read(attached));
@@ -134,9 +155,9 @@ public final class DataPlane implements AutoCloseable {
         long generation = rules.generation();
         TableSnapshot snapshot = compiler.compile(rules.entries(), rules.timeouts(), attached, routes, generation);
         try {
-            onCompiled.accept(snapshot);
+            listener.beforePublish(snapshot);
         } catch (RuntimeException e) {
-            System.err.println("lvsd: after compiling the table: " + e);
+            System.err.println("lvsd: before publishing a snapshot: " + e);
         }
         return snapshot;
     }
@@ -162,11 +183,14 @@ public final class DataPlane implements AutoCloseable {
                 }
                 if (recompile) {
                     compiledGeneration = rules.generation();
-                    agent.publish(compile(compiler, rules, nics));
+                    publish(compile(compiler, rules, nics));
                 }
                 if (now - lastRates >= RATE_PERIOD_MS) {
                     lastRates += RATE_PERIOD_MS;
                     stats.sampleRates();
+                    if (DEBUG) {
+                        System.err.println("lvsd: data plane: " + events);
+                    }
                 }
             } catch (InterruptedException e) {
                 return;
@@ -182,6 +206,23 @@ public final class DataPlane implements AutoCloseable {
         } catch (java.io.IOException e) {
             return "";
         }
+    }
+
+    /**
+     * Waits until the data plane forwards with the rules of table generation {@code generation} or
+     * later (what a caller that must act on a change, like ipvsadm's reply, waits for); false on timeout
+     * or when no data plane runs.
+     */
+    public boolean awaitApplied(long generation, long timeoutMs) {
+        ForwardingAgent a = agent;
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (a != null && running && a.installedGeneration() < generation) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000L);
+        }
+        return a != null && running;
     }
 
     private List<ConnectionView> connections() {

@@ -18,7 +18,8 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class ForwardingAgent implements Runnable, FrameHandler {
     private static final int BATCH = 64;
-    private static final long IDLE_WAIT_NS = 10_000_000L;
+    /** Idle sleep; also bounds how late a published snapshot is picked up. */
+    private static final long IDLE_WAIT_NS = 2_000_000L;
     private static final int EXPIRY_WORK_PER_CYCLE = 4096;
 
     private final PacketIo io;
@@ -29,6 +30,7 @@ public final class ForwardingAgent implements Runnable, FrameHandler {
     private final AtomicReference<CompletableFuture<List<ConnectionView>>> listRequest = new AtomicReference<>();
     private volatile boolean running = true;
     private TableSnapshot installed;
+    private volatile long installedGeneration = -1;
     private long nowNs;
     private long nowMs;
 
@@ -54,6 +56,11 @@ public final class ForwardingAgent implements Runnable, FrameHandler {
         return f;
     }
 
+    /** Table generation of the snapshot in use (any thread). */
+    long installedGeneration() {
+        return installedGeneration;
+    }
+
     public void stop() {
         running = false;
     }
@@ -75,6 +82,7 @@ public final class ForwardingAgent implements Runnable, FrameHandler {
         if (s != installed) {
             installed = s;
             pipeline.install(s, nowNs);
+            installedGeneration = s.generation;
         }
         int frames = io.poll(this, BATCH);
         io.flush();

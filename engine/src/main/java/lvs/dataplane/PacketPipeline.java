@@ -61,7 +61,9 @@ final class PacketPipeline {
         snapshot = next;
         connections.timeouts().set(new lvs.model.Timeouts(next.tcpTimeoutSeconds, next.tcpFinTimeoutSeconds,
             next.udpTimeoutSeconds));
-        for (int s : next.schedulersToRefresh) {
+        // Every service, not only those changed since the previous compile: the agent may have skipped
+        // snapshots, and each scheduler diffs against what it last saw itself.
+        for (int s = 0; s < next.serviceCount; s++) {
             if (next.scheduler[s] != null) {
                 next.scheduler[s].destinationsChanged(next, s);
             }

@@ -18,7 +18,10 @@ public interface ServiceScheduler {
      */
     int pick(TableSnapshot snapshot, int service, FlowKey flow, ConnectionCounters counters);
 
-    /** Control path: the service's destinations (or their weights) changed in {@code snapshot}. */
+    /**
+     * Data-plane thread, on installing {@code snapshot}: here is the service as it is now; compare with
+     * the last snapshot seen and apply whatever changed (nothing, usually).
+     */
     default void destinationsChanged(TableSnapshot snapshot, int service) {
     }
 

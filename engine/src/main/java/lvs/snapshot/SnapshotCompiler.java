@@ -16,8 +16,10 @@ import lvs.table.ServiceEntry;
 /**
  * Builds a {@link TableSnapshot} from the table's entries (control path, one thread). Scheduler
  * instances are kept across compiles for a service whose id and scheduler name are unchanged, so
- * round-robin positions survive unrelated changes; those whose destinations changed are listed in
- * {@link TableSnapshot#schedulersToRefresh} for the data plane to tell on installation.
+ * round-robin positions survive unrelated changes. The data-plane thread, the only one that touches
+ * scheduler state, tells each scheduler about its service when it installs a snapshot
+ * ({@link ServiceScheduler#destinationsChanged}); the scheduler works out what changed since the
+ * snapshot it saw last, so skipped snapshots do not matter.
  */
 public final class SnapshotCompiler {
     private final CounterSlots slots;
@@ -25,7 +27,7 @@ public final class SnapshotCompiler {
     private Map<Long, Kept> kept = new HashMap<>();
 
     /** A scheduler kept from the last compile, with what it was built for. */
-    private record Kept(String name, ServiceScheduler scheduler, List<RealServerSpec> destinations) {
+    private record Kept(String name, ServiceScheduler scheduler) {
     }
 
     public SnapshotCompiler(CounterSlots slots, ServiceScheduler.Factory schedulers) {
@@ -79,7 +81,6 @@ public final class SnapshotCompiler {
         b.generation = generation;
 
         Map<Long, Kept> nextKept = new HashMap<>();
-        List<Integer> changed = new ArrayList<>();
         int d = 0;
         for (int s = 0; s < n; s++) {
             ServiceEntry e = ipv4.get(s);
@@ -93,13 +94,11 @@ public final class SnapshotCompiler {
             b.serviceByKey.put(TableSnapshot.key(b.serviceProtocol[s], b.serviceAddress[s], k.port()), s);
             b.virtualAddresses.add(b.serviceAddress[s]);
             b.firstDestination[s] = d;
-            List<RealServerSpec> specs = new ArrayList<>();
             for (RealServerEntry r : e.realServers()) {
                 RealServerSpec spec = r.spec();
                 if (spec.address().family() != AddressFamily.INET) {
                     continue;
                 }
-                specs.add(spec);
                 b.destinationId[d] = r.id();
                 b.destinationService[d] = s;
                 b.destinationAddress[d] = spec.address().ipv4();
@@ -118,20 +117,13 @@ public final class SnapshotCompiler {
             ServiceScheduler scheduler;
             if (old != null && old.name().equals(name)) {
                 scheduler = old.scheduler();
-                if (!old.destinations().equals(specs)) {
-                    changed.add(s);
-                }
             } else {
                 scheduler = schedulers.create(name);
-                changed.add(s);
             }
             b.scheduler[s] = scheduler;
-            nextKept.put(e.id(), new Kept(name, scheduler, specs));
+            nextKept.put(e.id(), new Kept(name, scheduler));
         }
         kept = nextKept;
-        // The data-plane thread tells these schedulers when it installs the snapshot: it is the only
-        // thread that touches scheduler state, so a rebuild never races a pick.
-        b.schedulersToRefresh = changed.stream().mapToInt(Integer::intValue).toArray();
         return new TableSnapshot(b);
     }
 }

@@ -2,6 +2,7 @@ package lvs.snapshot;
 
 import java.util.Arrays;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import lvs.conn.DestinationCounters;
 import lvs.packet.FlowKey;
 import lvs.sched.DestinationView;
@@ -15,7 +16,8 @@ import lvs.sched.Scheduler;
  * add/remove/update hooks when it was one such change, or a re-bind when several happened at once.
  */
 public final class SpiScheduler implements ServiceScheduler {
-    private final Scheduler scheduler;
+    private final Supplier<Scheduler> create;
+    private Scheduler scheduler;
     private final Destinations view = new Destinations();
     private final Flow flow = new Flow();
     private long[] boundIds;
@@ -23,15 +25,16 @@ public final class SpiScheduler implements ServiceScheduler {
     private int[] boundMethods;
     private int[] lastWeight = new int[0];
 
-    private SpiScheduler(Scheduler scheduler) {
-        this.scheduler = scheduler;
+    private SpiScheduler(Supplier<Scheduler> create, Scheduler first) {
+        this.create = create;
+        this.scheduler = first;
     }
 
     /** A factory over {@code create} (name → scheduler, null if unknown). */
     public static ServiceScheduler.Factory factory(Function<String, Scheduler> create) {
         return name -> {
             Scheduler s = create.apply(name);
-            return s == null ? null : new SpiScheduler(s);
+            return s == null ? null : new SpiScheduler(() -> create.apply(name), s);
         };
     }
 
@@ -74,6 +77,9 @@ public final class SpiScheduler implements ServiceScheduler {
     private void replayAdds(TableSnapshot snapshot, int service, int[] last) {
         int first = snapshot.firstDestination[service];
         int n = snapshot.destinationCount[service];
+        if (boundIds != null) {
+            scheduler = create.get(); // a new service's state, not a re-bound old one
+        }
         view.range(first + n, 0, last, n);
         scheduler.onBound(view);
         for (int k = 1; k <= n; k++) {

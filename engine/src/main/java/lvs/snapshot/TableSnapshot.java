@@ -32,8 +32,6 @@ public final class TableSnapshot {
     public final int[] destinationCount;
     /** Resolved scheduler per service (kept across snapshots while the service's scheduler is unchanged). */
     public final ServiceScheduler[] scheduler;
-    /** Services whose scheduler must be told (on the data-plane thread) that its destinations changed. */
-    public final int[] schedulersToRefresh;
 
     public final int destinationTotal;
     public final long[] destinationId;
@@ -70,7 +68,6 @@ public final class TableSnapshot {
         firstDestination = b.firstDestination;
         destinationCount = b.destinationCount;
         scheduler = b.scheduler;
-        schedulersToRefresh = b.schedulersToRefresh;
         destinationTotal = b.destinationTotal;
         destinationId = b.destinationId;
         destinationService = b.destinationService;
@@ -130,7 +127,6 @@ public final class TableSnapshot {
         int[] firstDestination;
         int[] destinationCount;
         ServiceScheduler[] scheduler;
-        int[] schedulersToRefresh = new int[0];
         int destinationTotal;
         long[] destinationId;
         int[] destinationService;

@@ -14,10 +14,11 @@ import lvs.snapshot.TableSnapshot;
  * the NAT real servers' replies (so ip_forward=1 cannot leak them un-translated). Replaced atomically
  * on every snapshot; deleted on close. A guard that cannot be installed is reported, not fatal.
  */
-final class KernelGuardUpdater implements AutoCloseable {
+final class KernelGuardUpdater implements AutoCloseable, lvs.dataplane.DataPlane.SnapshotListener {
     private static final String TABLE = "lvsd";
     private final List<String> interfaces;
     private String installed = "";
+    private String installedServiceRules = "";
 
     private KernelGuardUpdater(List<String> interfaces) {
         this.interfaces = List.copyOf(interfaces);
@@ -25,27 +26,49 @@ final class KernelGuardUpdater implements AutoCloseable {
 
     static KernelGuardUpdater open(List<String> interfaces) {
         KernelGuardUpdater g = new KernelGuardUpdater(interfaces);
-        g.apply(g.ruleset(null));
+        g.apply(null);
         return g;
     }
 
-    /** Control thread: the rules for {@code snapshot}. */
-    void update(TableSnapshot snapshot) {
-        String rules = ruleset(snapshot);
-        if (!rules.equals(installed)) {
-            apply(rules);
+    /**
+     * A new or changed service must be guarded before lvsd forwards it (else the kernel answers it
+     * too); other changes (real servers' reply rules) follow, so that running nft does not delay them.
+     */
+    @Override
+    public void beforePublish(TableSnapshot snapshot) {
+        if (!serviceRules(snapshot).equals(installedServiceRules)) {
+            apply(snapshot);
         }
     }
 
-    String ruleset(TableSnapshot s) {
+    @Override
+    public void afterPublish(TableSnapshot snapshot) {
+        if (!ruleset(snapshot).equals(installed)) {
+            apply(snapshot);
+        }
+    }
+
+    private void apply(TableSnapshot snapshot) {
+        if (run(ruleset(snapshot))) {
+            installed = ruleset(snapshot);
+            installedServiceRules = serviceRules(snapshot);
+        }
+    }
+
+    private static String serviceRules(TableSnapshot s) {
         StringBuilder drops = new StringBuilder();
+        for (int i = 0; s != null && i < s.serviceCount; i++) {
+            String proto = l4(s.serviceProtocol[i]);
+            drops.append("    ip daddr ").append(InetAddress.ofIpv4(s.serviceAddress[i]))
+                .append(s.servicePort[i] == 0 ? " meta l4proto " + proto : " " + proto + " dport " + s.servicePort[i])
+                .append(" drop\n");
+        }
+        return drops.toString();
+    }
+
+    String ruleset(TableSnapshot s) {
+        StringBuilder drops = new StringBuilder(serviceRules(s));
         if (s != null) {
-            for (int i = 0; i < s.serviceCount; i++) {
-                String proto = l4(s.serviceProtocol[i]);
-                drops.append("    ip daddr ").append(InetAddress.ofIpv4(s.serviceAddress[i]))
-                    .append(s.servicePort[i] == 0 ? " meta l4proto " + proto : " " + proto + " dport " + s.servicePort[i])
-                    .append(" drop\n");
-            }
             for (int d = 0; d < s.destinationTotal; d++) {
                 if (s.destinationMethod[d] == 0) { // Masq: replies come back through us
                     int svc = s.destinationService[d];
@@ -73,12 +96,6 @@ final class KernelGuardUpdater implements AutoCloseable {
 
     private static String l4(int protocol) {
         return protocol == 17 ? "udp" : protocol == 132 ? "sctp" : "tcp";
-    }
-
-    private void apply(String rules) {
-        if (run(rules)) {
-            installed = rules;
-        }
     }
 
     private static boolean run(String script) {

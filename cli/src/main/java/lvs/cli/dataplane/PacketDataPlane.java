@@ -76,9 +76,20 @@ public final class PacketDataPlane implements PacketEngine {
         guard = KernelGuardUpdater.open(names);
         Forwarder[] forwarders = new Forwarder[ForwardingMethod.values().length];
         forwarders[ForwardingMethod.MASQUERADE.kernelValue()] = new MasqueradeForwarder();
-        engine.start(new TableRules(table), io, forwarders, schedulers, () -> describe(names), guard::update);
+        engine.start(new TableRules(table), io, forwarders, schedulers, () -> describe(names), guard);
         started = true;
         log("forwarding on " + String.join(", ", names));
+    }
+
+    /**
+     * Blocks until forwarding uses table generation {@code generation} (at most {@code timeoutMs}), so
+     * that a reply to ipvsadm can promise what the kernel's does: the change is live. No-op when not
+     * forwarding.
+     */
+    public void awaitApplied(long generation, long timeoutMs) {
+        if (started) {
+            engine.awaitApplied(generation, timeoutMs);
+        }
     }
 
     private static List<Nic> describe(List<String> names) {
