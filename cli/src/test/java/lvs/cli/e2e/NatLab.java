@@ -112,7 +112,6 @@ final class NatLab implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         Map<String, String> env = pb.environment();
         env.put("LVS_CLASSPATH", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-        env.put("LVS_LAB_LVSD_MAIN", System.getProperty("lvs.e2e.lvsdMain", "lvs.cli.e2e.LvsdWithPackets"));
         Path out = Files.createTempFile("lvs-e2e", ".out");
         Path err = Files.createTempFile("lvs-e2e", ".err");
         try {
