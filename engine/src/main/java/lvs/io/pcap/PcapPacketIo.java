@@ -7,6 +7,7 @@ import lvs.io.FrameHandler;
 import lvs.io.Offload;
 import lvs.io.PacketIo;
 import lvs.io.PacketIoCounters;
+import lvs.io.SoftwareOffload;
 import lvs.io.afpacket.NetworkInterfaces;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -18,8 +19,10 @@ import org.pcap4j.core.NotOpenException;
 /**
  * {@link PacketIo} over libpcap handles, one per interface, in non-blocking mode: pcap4j's blocking
  * {@code getNextRawPacket} never returns on an idle TPACKET_V3 interface (feasibility pitfall 7).
- * Direction IN keeps our own transmissions out. Offload metadata cannot be carried: frames with
- * {@link Offload} other than NONE are refused, so use this backend with veth offloads off.
+ * Direction IN keeps our own transmissions out. Offload metadata cannot be handed to libpcap, so a
+ * frame sent with a partial checksum or as a GSO super-frame is finished here in software
+ * ({@link SoftwareOffload}); received frames never carry metadata, so use this backend for receiving
+ * with the senders' offloads off.
  *
  * <p>Not allocation-free: pcap4j returns a new {@code byte[]} per received frame.
  */
@@ -33,6 +36,10 @@ public final class PcapPacketIo implements PacketIo {
     private final int[] txLength;
     private final int[] txHandle;
     private final PacketIoCounters counters = new PacketIoCounters();
+    private final UnsafeBuffer offloadScratch = new UnsafeBuffer(new byte[MAX_FRAME]);
+    private final UnsafeBuffer segmentScratch = new UnsafeBuffer(new byte[MAX_FRAME]);
+    private final SoftwareOffload.SegmentSink queueSegment = this::queue;
+    private int offloadHandle;
     private int txQueued;
     private int nextHandle;
     private boolean closed;
@@ -110,14 +117,41 @@ public final class PcapPacketIo implements PacketIo {
     @Override
     public boolean send(int ifIndex, DirectBuffer buffer, int offset, int length, long offload) {
         int h = handleFor(ifIndex);
-        if (h < 0 || txQueued == txSlots.length || length > MAX_FRAME || length < 14 || offload != Offload.NONE) {
+        if (h < 0 || txQueued == txSlots.length || length > MAX_FRAME || length < 14) {
+            counters.txDropped++;
+            return false;
+        }
+        if (offload != Offload.NONE) {
+            return sendInSoftware(h, buffer, offset, length, offload);
+        }
+        offloadHandle = h;
+        return queue(buffer, offset, length);
+    }
+
+    private boolean queue(DirectBuffer buffer, int offset, int length) {
+        if (txQueued == txSlots.length) {
             counters.txDropped++;
             return false;
         }
         buffer.getBytes(offset, txSlots[txQueued], 0, length);
         txLength[txQueued] = length;
-        txHandle[txQueued] = h;
+        txHandle[txQueued] = offloadHandle;
         txQueued++;
+        return true;
+    }
+
+    /** Finishes the checksum or cuts the GSO frame here, since libpcap cannot pass the metadata on. */
+    private boolean sendInSoftware(int h, DirectBuffer buffer, int offset, int length, long offload) {
+        offloadScratch.putBytes(0, buffer, offset, length);
+        int l3 = (offloadScratch.getShort(12, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF) == 0x8100 ? 18 : 14;
+        boolean ipv6 = (offloadScratch.getShort(l3 - 2, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF) == 0x86DD;
+        offloadHandle = h;
+        int n = SoftwareOffload.segment(offloadScratch, 0, length, offload, l3, Offload.csumStart(offload), ipv6,
+            segmentScratch, queueSegment);
+        if (n <= 0) {
+            counters.txDropped++;
+            return false;
+        }
         return true;
     }
 
