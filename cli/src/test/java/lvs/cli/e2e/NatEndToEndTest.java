@@ -81,6 +81,16 @@ class NatEndToEndTest {
             List<Integer> later = expiries(lab.ipvsadmOk("-Lcn"));
             assertThat(later.stream().mapToInt(Integer::intValue).sum())
                 .as("expiry counts down").isLessThan(expiry.stream().mapToInt(Integer::intValue).sum());
+
+            // -Z reaches the data plane's counters; connections and their counts stay.
+            lab.ipvsadmOk("-Z");
+            String zeroed = lab.ipvsadmOk("-Ln", "--stats");
+            assertThat(numbers(zeroed, "TCP  " + VIP_PORT)).as(zeroed).containsOnly(0L);
+            assertThat(lab.ipvsadmOk("-Lcn").lines().filter(l -> l.startsWith("TCP"))).hasSize(9);
+            assertThat(lab.curl("http://" + VIP_PORT + "/")).startsWith("web2"); // the 10th starts a new cycle
+            String after = lab.ipvsadmOk("-Ln", "--stats");
+            assertThat(conns(after, "  -> " + NatLab.WEB2 + ":80")).as(after).isEqualTo(1);
+            assertThat(conns(after, "  -> " + NatLab.WEB1 + ":80")).as(after).isZero();
         }
     }
 
