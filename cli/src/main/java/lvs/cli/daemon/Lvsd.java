@@ -37,11 +37,11 @@ public final class Lvsd {
             options = LvsdOptions.parse(args, System.getenv());
         } catch (LvsdOptions.UsageException e) {
             if (e.getMessage() == null) {
-                System.out.print(LvsdOptions.USAGE);
+                System.out.print(LvsdOptions.usage());
                 System.exit(0);
             }
             System.err.println(e.getMessage());
-            System.err.print(LvsdOptions.USAGE);
+            System.err.print(LvsdOptions.usage());
             System.exit(2);
             return;
         }

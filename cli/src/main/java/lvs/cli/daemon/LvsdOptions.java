@@ -1,30 +1,27 @@
 package lvs.cli.daemon;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * lvsd's command line. The state file defaults to /var/lib/lvsd/state only for the default socket;
- * an lvsd on any other socket (a test, a lab, the ipvsadm oracle) keeps its state next to that
- * socket ({@code SOCKET.state}), so private instances never share or clobber the system's rules.
+ * lvsd's command line, parsed by picocli (the daemon starts once, so picocli's start-up cost does
+ * not matter here; ipvsadm's own grammar is popt's and has its own tokenizer, docs/cli-parsing.md).
+ * The state file defaults to /var/lib/lvsd/state only for the default socket; an lvsd on any other
+ * socket (a test, a lab, the ipvsadm oracle) keeps its state next to that socket
+ * ({@code SOCKET.state}), so private instances never share or clobber the system's rules.
  */
 public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, boolean controlOnly) {
     public static final String DEFAULT_SOCKET = "/run/lvsd/lvsd.sock";
     public static final String DEFAULT_STATE_FILE = "/var/lib/lvsd/state";
 
-    public static final String USAGE = """
-        Usage: lvsd [--socket PATH] [--state-file PATH] [--interface IF]... [--control-only]
-          --socket PATH      control socket (env LVSD_SOCKET; default %s)
-          --state-file PATH  where the rules are kept across restarts (env LVSD_STATE_FILE; default
-                             %s for the default socket, else SOCKET.state)
-          --interface IF     forward packets on IF (may be repeated; default: every usable interface)
-          --control-only     no packet forwarding: serve ipvsadm and keep the rules only
-        lvsd runs in the foreground; SIGTERM or SIGINT stops it cleanly.
-        """.formatted(DEFAULT_SOCKET, DEFAULT_STATE_FILE);
-
-    /** Bad command line; the message is for the user. */
+    /** Bad command line (or {@code --help}: null message); the message is for the user. */
     public static final class UsageException extends Exception {
         private static final long serialVersionUID = 1L;
 
@@ -33,53 +30,71 @@ public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, 
         }
     }
 
-    public static LvsdOptions parse(String[] args, Map<String, String> env) throws UsageException {
-        String socket = nonEmpty(env.get("LVSD_SOCKET"));
-        String state = nonEmpty(env.get("LVSD_STATE_FILE"));
+    /** picocli's model of the command line; only {@link #parse} sees it. */
+    @Command(name = "lvsd", sortOptions = false,
+        description = "The LVS engine daemon: holds the virtual server table, serves bin/ipvsadm on a Unix "
+            + "socket, keeps the rules in a state file and forwards packets. Runs in the foreground; "
+            + "SIGTERM or SIGINT stops it cleanly.")
+    static final class Spec {
+        @Option(names = "--socket", paramLabel = "PATH",
+            description = "control socket (env LVSD_SOCKET; default " + DEFAULT_SOCKET + ")")
+        String socket;
+
+        @Option(names = "--state-file", paramLabel = "PATH",
+            description = "where the rules are kept across restarts (env LVSD_STATE_FILE; default "
+                + DEFAULT_STATE_FILE + " for the default socket, else SOCKET.state)")
+        String stateFile;
+
+        @Option(names = "--interface", paramLabel = "IF",
+            description = "forward packets on IF (repeatable; default: every usable interface)")
         List<String> interfaces = new ArrayList<>();
-        boolean controlOnly = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            String name = a;
-            String value = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) {
-                name = a.substring(0, eq);
-                value = a.substring(eq + 1);
-            }
-            switch (name) {
-                case "--socket", "--state-file", "--interface" -> {
-                    if (value == null) {
-                        if (i + 1 >= args.length) {
-                            throw new UsageException("lvsd: option " + name + " needs a value");
-                        }
-                        value = args[++i];
-                    }
-                    if (value.isEmpty()) {
-                        throw new UsageException("lvsd: option " + name + " needs a non-empty value");
-                    }
-                    switch (name) {
-                        case "--socket" -> socket = value;
-                        case "--state-file" -> state = value;
-                        default -> interfaces.add(value);
-                    }
-                }
-                case "--control-only" -> controlOnly = true;
-                case "-h", "--help" -> throw new UsageException(null);
-                default -> throw new UsageException("lvsd: unknown option " + a);
-            }
-        }
-        if (socket == null) {
-            socket = DEFAULT_SOCKET;
-        }
-        if (state == null) {
-            state = socket.equals(DEFAULT_SOCKET) ? DEFAULT_STATE_FILE : socket + ".state";
-        }
-        return new LvsdOptions(Path.of(socket).toAbsolutePath(), Path.of(state).toAbsolutePath(),
-            List.copyOf(interfaces), controlOnly);
+
+        @Option(names = "--control-only", description = "no packet forwarding: serve ipvsadm and keep the rules only")
+        boolean controlOnly;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+        boolean help;
     }
 
-    private static String nonEmpty(String s) {
-        return s == null || s.isEmpty() ? null : s;
+    /** The usage text. */
+    public static String usage() {
+        StringWriter text = new StringWriter();
+        new CommandLine(new Spec()).usage(new PrintWriter(text, true));
+        return text.toString();
+    }
+
+    public static LvsdOptions parse(String[] args, Map<String, String> env) throws UsageException {
+        Spec spec = new Spec();
+        CommandLine commandLine = new CommandLine(spec);
+        try {
+            commandLine.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new UsageException("lvsd: " + e.getMessage());
+        }
+        if (commandLine.isUsageHelpRequested()) {
+            throw new UsageException(null);
+        }
+        String socket = firstNonEmpty(spec.socket, "--socket", env.get("LVSD_SOCKET"), DEFAULT_SOCKET);
+        String defaultState = socket.equals(DEFAULT_SOCKET) ? DEFAULT_STATE_FILE : socket + ".state";
+        String state = firstNonEmpty(spec.stateFile, "--state-file", env.get("LVSD_STATE_FILE"), defaultState);
+        for (String name : spec.interfaces) {
+            if (name.isEmpty()) {
+                throw new UsageException("lvsd: option --interface needs a non-empty value");
+            }
+        }
+        return new LvsdOptions(Path.of(socket).toAbsolutePath(), Path.of(state).toAbsolutePath(),
+            List.copyOf(spec.interfaces), spec.controlOnly);
+    }
+
+    /** The option's value if given (it must not be empty), else the environment's, else the default. */
+    private static String firstNonEmpty(String option, String optionName, String env, String fallback)
+        throws UsageException {
+        if (option != null) {
+            if (option.isEmpty()) {
+                throw new UsageException("lvsd: option " + optionName + " needs a non-empty value");
+            }
+            return option;
+        }
+        return env == null || env.isEmpty() ? fallback : env;
     }
 }
