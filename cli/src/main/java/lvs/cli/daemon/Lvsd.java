@@ -27,6 +27,8 @@ import lvs.table.VirtualServerTable;
 public final class Lvsd {
     /** How often changes of a long-running request (a big {@code -R}) are saved while it runs. */
     static final long PERIODIC_SAVE_MILLIS = 1000;
+    /** Longest a reply waits for the data plane to pick up a change (it normally takes a few ms). */
+    static final long APPLY_TIMEOUT_MILLIS = 1000;
 
     private Lvsd() {
     }
@@ -80,7 +82,12 @@ public final class Lvsd {
         } catch (Exception e) {
             Log.error("packet engine failed to start; forwarding is off, ipvsadm is still served", e);
         }
-        RequestHandler ipvsadm = (argv0, args, in, out, err) -> Ipvsadm.run(argv0, args, in, out, err, table);
+        RequestHandler ipvsadm = (argv0, args, in, out, err) -> {
+            int status = Ipvsadm.run(argv0, args, in, out, err, table);
+            // The kernel applies a change before ipvsadm returns; so do we (a no-op for listings).
+            packets.awaitApplied(table.generation(), APPLY_TIMEOUT_MILLIS);
+            return status;
+        };
         ControlServer server = new ControlServer(o.socket(), ipvsadm, committer::commit);
         server.start();
         server.timer().scheduleWithFixedDelay(() -> saveQuietly(committer), PERIODIC_SAVE_MILLIS,

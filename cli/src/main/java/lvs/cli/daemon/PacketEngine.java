@@ -17,6 +17,14 @@ public interface PacketEngine extends AutoCloseable {
     /** @param interfaces the {@code --interface} options, in order (empty: the implementation's default) */
     void start(VirtualServerTable table, List<String> interfaces) throws Exception;
 
+    /**
+     * Blocks until forwarding uses the rules of table generation {@code generation} or later, at most
+     * {@code timeoutMs}: ipvsadm's reply then promises what the kernel's does, that the change is live.
+     * Returns at once when nothing forwards.
+     */
+    default void awaitApplied(long generation, long timeoutMs) {
+    }
+
     @Override
     void close();
 

@@ -86,6 +86,7 @@ public final class PacketDataPlane implements PacketEngine {
      * that a reply to ipvsadm can promise what the kernel's does: the change is live. No-op when not
      * forwarding.
      */
+    @Override
     public void awaitApplied(long generation, long timeoutMs) {
         if (started) {
             engine.awaitApplied(generation, timeoutMs);
