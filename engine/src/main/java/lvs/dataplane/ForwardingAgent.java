@@ -3,6 +3,7 @@ package lvs.dataplane;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import lvs.conn.ConnectionListing;
 import lvs.conn.ConnectionTracker;
 import lvs.io.FrameHandler;
 import lvs.io.PacketIo;
@@ -25,7 +26,6 @@ public final class ForwardingAgent implements Runnable, FrameHandler {
     private final PacketIo io;
     private final PacketPipeline pipeline;
     private final ConnectionTracker connections;
-    private final ConnectionLister lister;
     private final AtomicReference<TableSnapshot> published = new AtomicReference<>();
     private final AtomicReference<CompletableFuture<List<ConnectionView>>> listRequest = new AtomicReference<>();
     private volatile boolean running = true;
@@ -38,7 +38,6 @@ public final class ForwardingAgent implements Runnable, FrameHandler {
         this.io = io;
         this.pipeline = pipeline;
         this.connections = connections;
-        this.lister = new ConnectionLister(connections.table());
     }
 
     /** Control thread: the next snapshot to use; the agent picks it up within one duty cycle. */
@@ -90,7 +89,7 @@ public final class ForwardingAgent implements Runnable, FrameHandler {
         CompletableFuture<List<ConnectionView>> request = listRequest.getAndSet(null);
         if (request != null) {
             try {
-                request.complete(lister.list(nowMs));
+                request.complete(ConnectionListing.list(connections.table(), nowMs));
             } catch (RuntimeException e) {
                 request.completeExceptionally(e);
             }
