@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  * random line too and is checked only for the invariants.
  */
 class GeneratedSequenceTest {
-    private static final int SEQUENCES = 60;
-    private static final int COMMANDS_PER_SEQUENCE = 80;
+    private static final int SEQUENCES = 1000;
+    private static final int COMMANDS_PER_SEQUENCE = 40;
 
     @Test
     void randomCommandLinesNeverThrowAndFailuresChangeNothing() throws IpvsException {
