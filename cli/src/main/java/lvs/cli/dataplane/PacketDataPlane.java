@@ -6,6 +6,7 @@ import lvs.cli.daemon.PacketEngine;
 import lvs.dataplane.Forwarder;
 import lvs.dataplane.net.Nic;
 import lvs.dataplane.net.NicDiscovery;
+import lvs.fwd.dr.DirectRoutingForwarder;
 import lvs.fwd.nat.MasqueradeForwarder;
 import lvs.io.PacketIo;
 import lvs.io.afpacket.AfPacket;
@@ -76,6 +77,7 @@ public final class PacketDataPlane implements PacketEngine {
         guard = KernelGuardUpdater.open(names);
         Forwarder[] forwarders = new Forwarder[ForwardingMethod.values().length];
         forwarders[ForwardingMethod.MASQUERADE.kernelValue()] = new MasqueradeForwarder();
+        forwarders[ForwardingMethod.ROUTE.kernelValue()] = new DirectRoutingForwarder();
         engine.start(new TableRules(table), io, forwarders, schedulers, () -> describe(names), guard);
         started = true;
         log("forwarding on " + String.join(", ", names));
