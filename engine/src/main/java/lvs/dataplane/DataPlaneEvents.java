@@ -22,13 +22,15 @@ public final class DataPlaneEvents {
     public static final int CONNECTIONS_CREATED = 12;
     public static final int CONNECTIONS_EXPIRED = 13;
     public static final int DROPPED_UNSUPPORTED = 14;
-    public static final int COUNT = 15;
+    /** TUN: a packet too big for the tunnel with DF set was answered with ICMP fragmentation needed. */
+    public static final int ICMP_FRAG_NEEDED_SENT = 15;
+    public static final int COUNT = 16;
 
     private static final String[] NAMES = {
         "forwarded_to_real_server", "forwarded_to_client", "dropped_ttl_expired", "dropped_no_neighbour",
         "dropped_no_route", "dropped_unmatched_reply", "dropped_no_destination", "dropped_table_full",
         "dropped_malformed", "dropped_tx_failed", "arp_requests_sent", "arp_replies_sent",
-        "connections_created", "connections_expired", "dropped_unsupported",
+        "connections_created", "connections_expired", "dropped_unsupported", "icmp_frag_needed_sent",
     };
 
     private final AtomicLongArray counts = new AtomicLongArray(COUNT);

@@ -44,6 +44,9 @@ final class PacketPipeline {
     private TableSnapshot snapshot;
     /** The current frame's offload metadata, sent on with it. */
     private long offload;
+    /** The interface the current frame arrived on (where an encapsulator's ICMP errors go back). */
+    private int ingressIfIndex;
+    private final Egress egress = new Egress();
 
     PacketPipeline(ConnectionTracker connections, Forwarder[] forwarderByMethod, DataPlaneCounters counters,
                    DataPlaneEvents events, NeighbourTable neighbours, FrameSink sink) {
@@ -87,6 +90,7 @@ final class PacketPipeline {
     void onFrame(int ifIndex, MutableDirectBuffer buffer, int offset, int length, long offload,
                  long nowNs, long nowMs) {
         this.offload = offload;
+        this.ingressIfIndex = ifIndex;
         boolean checksumPartial = Offload.needsChecksum(offload);
         TableSnapshot s = snapshot;
         if (s == null) {
@@ -196,6 +200,10 @@ final class PacketPipeline {
         }
         connections.onPacket(e, Direction.INPUT, flow.tcpFlags(), nowMs);
         counters.countPacket(t.serviceId(e), t.destinationId(e), true, l3Length);
+        if (f instanceof Encapsulator tunnel) {
+            encapsulate(s, tunnel, t.destinationId(e), route, mac, rip, buffer, offset);
+            return;
+        }
         int verdict = f.toRealServer(buffer, flow, rip, t.destinationPort(e), (int) t.virtualAddressLo(e),
             t.virtualPort(e), partial);
         send(s, verdict, route, mac, buffer, offset, partial, DataPlaneEvents.FORWARDED_TO_REAL_SERVER);
@@ -226,6 +234,36 @@ final class PacketPipeline {
         int verdict = f.toClient(buffer, flow, (int) t.destinationAddressLo(e), t.destinationPort(e),
             (int) t.virtualAddressLo(e), t.virtualPort(e), partial);
         send(s, verdict, route, mac, buffer, offset, partial, DataPlaneEvents.FORWARDED_TO_CLIENT);
+    }
+
+    /** TUN (§5.4): the forwarder builds and sends its own frames; the pipeline says where to. */
+    private void encapsulate(TableSnapshot s, Encapsulator tunnel, int destinationSlot, int route, long mac, int rip,
+                             MutableDirectBuffer buffer, int offset) {
+        int d = s.destinationForSlot(destinationSlot); // -1: removed from the table, the connection lives on
+        int ifIndex = s.routes.interfaceIndex(route);
+        Nic out = s.nic(ifIndex);
+        Nic in = s.nic(ingressIfIndex);
+        Egress x = egress;
+        x.ifIndex = ifIndex;
+        x.sourceMac = out.mac();
+        x.nextHopMac = mac;
+        x.routeMtu = out.mtu();
+        x.realAddress = rip;
+        x.sourceAddress = d >= 0 && s.destinationSourceAddress[d] != 0 ? s.destinationSourceAddress[d] : out.primaryIpv4();
+        x.tunnelType = d >= 0 ? s.destinationTunnelType[d] : 0;
+        x.tunnelPort = d >= 0 ? s.destinationTunnelPort[d] : 0;
+        x.tunnelFlags = d >= 0 ? s.destinationTunnelFlags[d] : 0;
+        x.replyIfIndex = ingressIfIndex;
+        x.replySourceMac = in.mac();
+        ethernet.wrap(buffer, offset, EthernetFrame.HEADER_LENGTH);
+        x.replyDestinationMac = ethernet.source();
+        switch (tunnel.encapsulate(buffer, offset, flow, offload, x, sink)) {
+            case Encapsulator.SENT -> events.count(DataPlaneEvents.FORWARDED_TO_REAL_SERVER);
+            case Encapsulator.DROP_TTL_EXPIRED -> events.count(DataPlaneEvents.DROPPED_TTL_EXPIRED);
+            case Encapsulator.DROP_FRAG_NEEDED -> events.count(DataPlaneEvents.ICMP_FRAG_NEEDED_SENT);
+            case Encapsulator.DROP_TX_FAILED -> events.count(DataPlaneEvents.DROPPED_TX_FAILED);
+            default -> events.count(DataPlaneEvents.DROPPED_UNSUPPORTED);
+        }
     }
 
     /** ICMP errors quoting a connection's packet (§5.6): from the client side, or from a real server. */

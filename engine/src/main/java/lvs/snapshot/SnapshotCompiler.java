@@ -73,6 +73,10 @@ public final class SnapshotCompiler {
         b.destinationCounterSlot = new int[destinations];
         b.destinationUpperThreshold = new long[destinations];
         b.destinationLowerThreshold = new long[destinations];
+        b.destinationTunnelType = new int[destinations];
+        b.destinationTunnelPort = new int[destinations];
+        b.destinationTunnelFlags = new int[destinations];
+        b.destinationSourceAddress = new int[destinations];
         b.tcpTimeoutSeconds = timeouts.tcpSeconds();
         b.tcpFinTimeoutSeconds = timeouts.tcpFinSeconds();
         b.udpTimeoutSeconds = timeouts.udpSeconds();
@@ -108,6 +112,12 @@ public final class SnapshotCompiler {
                 b.destinationCounterSlot[d] = slots.slotFor(r.id());
                 b.destinationUpperThreshold[d] = spec.upperThreshold();
                 b.destinationLowerThreshold[d] = spec.lowerThreshold();
+                b.destinationTunnelType[d] = spec.tunnelType().kernelValue();
+                b.destinationTunnelPort[d] = spec.tunnelPort();
+                b.destinationTunnelFlags[d] = spec.tunnelFlags();
+                if (spec.address().family() == AddressFamily.INET) {
+                    b.destinationSourceAddress[d] = routes.preferredSource(spec.address().ipv4(), nics);
+                }
                 d++;
             }
             b.destinationCount[s] = d - b.firstDestination[s];

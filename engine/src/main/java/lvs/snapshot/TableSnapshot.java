@@ -44,6 +44,14 @@ public final class TableSnapshot {
     public final int[] destinationCounterSlot;
     public final long[] destinationUpperThreshold;
     public final long[] destinationLowerThreshold;
+    /** TUN settings per destination: {@code lvs.model.TunnelType#kernelValue()}, {@code --tun-port}, encap flags. */
+    public final int[] destinationTunnelType;
+    public final int[] destinationTunnelPort;
+    public final int[] destinationTunnelFlags;
+    /** Preferred source address of the route to each IPv4 destination (TUN's outer source; the kernel caches it per dest). */
+    public final int[] destinationSourceAddress;
+    /** Destination index by counter slot (what a connection records), -1 when gone. */
+    private final org.agrona.collections.Int2IntHashMap destinationBySlot;
 
     /** Connection idle timeouts ({@code --set}), seconds. */
     public final int tcpTimeoutSeconds;
@@ -78,6 +86,14 @@ public final class TableSnapshot {
         destinationCounterSlot = b.destinationCounterSlot;
         destinationUpperThreshold = b.destinationUpperThreshold;
         destinationLowerThreshold = b.destinationLowerThreshold;
+        destinationTunnelType = b.destinationTunnelType;
+        destinationTunnelPort = b.destinationTunnelPort;
+        destinationTunnelFlags = b.destinationTunnelFlags;
+        destinationSourceAddress = b.destinationSourceAddress;
+        destinationBySlot = new org.agrona.collections.Int2IntHashMap(-1);
+        for (int d = 0; d < b.destinationTotal; d++) {
+            destinationBySlot.put(b.destinationCounterSlot[d], d);
+        }
         tcpTimeoutSeconds = b.tcpTimeoutSeconds;
         tcpFinTimeoutSeconds = b.tcpFinTimeoutSeconds;
         udpTimeoutSeconds = b.udpTimeoutSeconds;
@@ -101,6 +117,11 @@ public final class TableSnapshot {
             s = serviceByKey.get(key(protocol, address, 0));
         }
         return (int) s;
+    }
+
+    /** The destination whose counter slot a connection recorded, or -1 when it is no longer in the table. */
+    public int destinationForSlot(int counterSlot) {
+        return destinationBySlot.get(counterSlot);
     }
 
     /** True when some service uses {@code address} as its VIP (for the ARP responder and the guard). */
@@ -137,6 +158,10 @@ public final class TableSnapshot {
         int[] destinationCounterSlot;
         long[] destinationUpperThreshold;
         long[] destinationLowerThreshold;
+        int[] destinationTunnelType;
+        int[] destinationTunnelPort;
+        int[] destinationTunnelFlags;
+        int[] destinationSourceAddress;
         int tcpTimeoutSeconds;
         int tcpFinTimeoutSeconds;
         int udpTimeoutSeconds;

@@ -117,6 +117,36 @@ public final class Ipv4Routes {
         return gateway[route] != 0 ? gateway[route] : address;
     }
 
+    /**
+     * The source address the kernel would pick for a packet of its own to {@code address} (TUN's outer
+     * source): the address of the outgoing interface inside the on-link prefix that holds the next hop,
+     * else the interface's first address; 0 without a route. Control path.
+     */
+    public int preferredSource(int address, List<Nic> nics) {
+        int route = lookup(address);
+        if (route < 0) {
+            return 0;
+        }
+        int hop = nextHop(route, address);
+        for (Nic nic : nics) {
+            if (nic.index() != ifIndex[route]) {
+                continue;
+            }
+            for (int r = 0; r < destination.length; r++) {
+                if (ifIndex[r] == ifIndex[route] && gateway[r] == 0 && mask[r] != 0
+                    && (hop & mask[r]) == destination[r]) {
+                    for (int a : nic.ipv4()) {
+                        if ((a & mask[r]) == destination[r]) {
+                            return a;
+                        }
+                    }
+                }
+            }
+            return nic.primaryIpv4();
+        }
+        return 0;
+    }
+
     public int interfaceIndex(int route) {
         return ifIndex[route];
     }
