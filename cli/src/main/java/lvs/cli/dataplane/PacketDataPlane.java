@@ -8,6 +8,7 @@ import lvs.dataplane.net.Nic;
 import lvs.dataplane.net.NicDiscovery;
 import lvs.fwd.dr.DirectRoutingForwarder;
 import lvs.fwd.nat.MasqueradeForwarder;
+import lvs.fwd.tun.TunnelForwarder;
 import lvs.io.PacketIo;
 import lvs.io.afpacket.AfPacket;
 import lvs.io.afpacket.AfPacketConfig;
@@ -78,6 +79,7 @@ public final class PacketDataPlane implements PacketEngine {
         Forwarder[] forwarders = new Forwarder[ForwardingMethod.values().length];
         forwarders[ForwardingMethod.MASQUERADE.kernelValue()] = new MasqueradeForwarder();
         forwarders[ForwardingMethod.ROUTE.kernelValue()] = new DirectRoutingForwarder();
+        forwarders[ForwardingMethod.TUNNEL.kernelValue()] = new TunnelForwarder();
         engine.start(new TableRules(table), io, forwarders, schedulers, () -> describe(names), guard);
         started = true;
         log("forwarding on " + String.join(", ", names));
