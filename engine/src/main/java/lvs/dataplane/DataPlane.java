@@ -10,8 +10,11 @@ import lvs.conn.ConnectionTracker;
 import lvs.conn.DestinationCounters;
 import lvs.conn.ProtocolTimeouts;
 import lvs.dataplane.net.Ipv4Routes;
+import lvs.dataplane.net.Ipv6Neighbours;
+import lvs.dataplane.net.Ipv6Routes;
 import lvs.dataplane.net.NeighbourTable;
 import lvs.dataplane.net.Nic;
+import lvs.io.MarkedPacketSource;
 import lvs.io.PacketIo;
 import lvs.model.Timeouts;
 import lvs.snapshot.CounterSlots;
@@ -56,6 +59,7 @@ public final class DataPlane implements AutoCloseable {
     private Thread controlThread;
     private volatile boolean running;
     private SnapshotListener listener = new SnapshotListener() { };
+    private MarkedPacketSource marked;
 
     public DataPlane(int maxObjects, int connectionCapacity) {
         this.slots = new CounterSlots(maxObjects);
@@ -63,6 +67,14 @@ public final class DataPlane implements AutoCloseable {
         this.destinationCounters = new DestinationCounters(maxObjects);
         this.stats = new DataPlaneStats(slots, counters, destinationCounters);
         this.connectionCapacity = connectionCapacity;
+    }
+
+    /**
+     * Also take packets from {@code source} (marked by the kernel for {@code -f} services,
+     * docs/fwmark.md); call before {@link #start} or {@link #invoker}. The agent closes nothing of it.
+     */
+    public void receiveMarkedPackets(MarkedPacketSource source) {
+        this.marked = source;
     }
 
     /** What the table reads counters, rates, connection counts and connections from. */
@@ -95,7 +107,15 @@ public final class DataPlane implements AutoCloseable {
                 }
             }
         }
-        agent = assemble(io, forwarderByMethod, neighbours, System.nanoTime() / 1_000_000L);
+        Ipv6Neighbours neighbours6 = new Ipv6Neighbours();
+        for (Ipv6Neighbours.Entry n : Ipv6Neighbours.readKernelTable()) {
+            for (Nic nic : attached) {
+                if (nic.name().equals(n.interfaceName())) {
+                    neighbours6.learn(nic.index(), n.hi(), n.lo(), n.mac());
+                }
+            }
+        }
+        agent = assemble(io, forwarderByMethod, neighbours, neighbours6, System.nanoTime() / 1_000_000L);
         stats.connectionSource(this::connections);
         SnapshotCompiler compiler = new SnapshotCompiler(slots, schedulers);
         running = true;
@@ -115,15 +135,16 @@ public final class DataPlane implements AutoCloseable {
     }
 
     private ForwardingAgent assemble(PacketIo io, Forwarder[] forwarderByMethod, NeighbourTable neighbours,
-                                     long nowMs) {
+                                     Ipv6Neighbours neighbours6, long nowMs) {
         ConnectionTracker tracker = new ConnectionTracker(new ConnectionTable(connectionCapacity),
             destinationCounters, new ProtocolTimeouts(), nowMs);
         // A full transmit batch is flushed and the frame retried once.
         FrameSink sink = (ifIndex, buffer, offset, length, offload) ->
             io.send(ifIndex, buffer, offset, length, offload)
                 || (io.flush() >= 0 && io.send(ifIndex, buffer, offset, length, offload));
-        PacketPipeline pipeline = new PacketPipeline(tracker, forwarderByMethod, counters, events, neighbours, sink);
-        return new ForwardingAgent(io, pipeline, tracker);
+        PacketPipeline pipeline = new PacketPipeline(tracker, forwarderByMethod, counters, events, neighbours,
+            neighbours6, sink);
+        return new ForwardingAgent(io, pipeline, tracker, marked);
     }
 
     private void publish(TableSnapshot snapshot) {
@@ -148,12 +169,14 @@ public final class DataPlane implements AutoCloseable {
 
     private TableSnapshot compile(SnapshotCompiler compiler, Rules rules, Supplier<List<Nic>> nics) {
         List<Nic> attached = nics.get();
-        return compile(compiler, rules, attached, Ipv4Routes.read(attached));
+        return compile(compiler, rules, attached, Ipv4Routes.read(attached), Ipv6Routes.read(attached));
     }
 
-    private TableSnapshot compile(SnapshotCompiler compiler, Rules rules, List<Nic> attached, Ipv4Routes routes) {
+    private TableSnapshot compile(SnapshotCompiler compiler, Rules rules, List<Nic> attached, Ipv4Routes routes,
+                                  Ipv6Routes routes6) {
         long generation = rules.generation();
-        TableSnapshot snapshot = compiler.compile(rules.entries(), rules.timeouts(), attached, routes, generation);
+        TableSnapshot snapshot = compiler.compile(rules.entries(), rules.timeouts(), attached, routes, routes6,
+            generation);
         try {
             listener.beforePublish(snapshot);
         } catch (RuntimeException e) {
@@ -202,7 +225,7 @@ public final class DataPlane implements AutoCloseable {
 
     private static String routeText() {
         try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/net/route"));
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/net/route")) + Ipv6Routes.text();
         } catch (java.io.IOException e) {
             return "";
         }
@@ -261,11 +284,19 @@ public final class DataPlane implements AutoCloseable {
      */
     public Invoker invoker(Rules rules, PacketIo io, Forwarder[] forwarderByMethod, ServiceScheduler.Factory schedulers,
                            List<Nic> nics, Ipv4Routes routes, long nowMs) {
+        return invoker(rules, io, forwarderByMethod, schedulers, nics, routes, Ipv6Routes.NONE, nowMs);
+    }
+
+    /** {@link #invoker} with IPv6 routes too. */
+    public Invoker invoker(Rules rules, PacketIo io, Forwarder[] forwarderByMethod, ServiceScheduler.Factory schedulers,
+                           List<Nic> nics, Ipv4Routes routes, Ipv6Routes routes6, long nowMs) {
         NeighbourTable neighbours = new NeighbourTable();
-        agent = assemble(io, forwarderByMethod, neighbours, nowMs);
+        Ipv6Neighbours neighbours6 = new Ipv6Neighbours();
+        agent = assemble(io, forwarderByMethod, neighbours, neighbours6, nowMs);
         running = true;
         stats.connectionSource(this::connections);
-        return new Invoker(agent, new SnapshotCompiler(slots, schedulers), rules, nics, routes, neighbours);
+        return new Invoker(agent, new SnapshotCompiler(slots, schedulers), rules, nics, routes, routes6, neighbours,
+            neighbours6);
     }
 
     /** See {@link #invoker}. */
@@ -275,27 +306,35 @@ public final class DataPlane implements AutoCloseable {
         private final Rules rules;
         private final List<Nic> nics;
         private final Ipv4Routes routes;
+        private final Ipv6Routes routes6;
         private final NeighbourTable neighbours;
+        private final Ipv6Neighbours neighbours6;
 
         private Invoker(ForwardingAgent agent, SnapshotCompiler compiler, Rules rules, List<Nic> nics,
-                        Ipv4Routes routes, NeighbourTable neighbours) {
+                        Ipv4Routes routes, Ipv6Routes routes6, NeighbourTable neighbours, Ipv6Neighbours neighbours6) {
             this.agent = agent;
             this.compiler = compiler;
             this.rules = rules;
             this.nics = nics;
             this.routes = routes;
+            this.routes6 = routes6;
             this.neighbours = neighbours;
+            this.neighbours6 = neighbours6;
         }
 
         /** Compiles the rules now and hands the snapshot over (installed by the next {@link #doWork}). */
         public TableSnapshot publish() {
-            TableSnapshot s = compile(compiler, rules, nics, routes);
+            TableSnapshot s = compile(compiler, rules, nics, routes, routes6);
             agent.publish(s);
             return s;
         }
 
         public void learnNeighbour(int ifIndex, int address, long mac) {
             neighbours.learn(ifIndex, address, mac);
+        }
+
+        public void learnNeighbour6(int ifIndex, long hi, long lo, long mac) {
+            neighbours6.learn(ifIndex, hi, lo, mac);
         }
 
         /** One duty cycle; returns the frames handled. */

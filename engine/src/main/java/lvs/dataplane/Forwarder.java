@@ -31,4 +31,20 @@ public interface Forwarder {
     /** A real server's reply (or its ICMP error about a client packet), for methods whose replies pass the director. */
     int toClient(MutableDirectBuffer frame, FlowKey flow, int realAddress, int realPort,
                  int virtualAddress, int virtualPort, boolean checksumPartial);
+
+    /**
+     * {@link #toRealServer} for an IPv6 packet: addresses as (hi, lo) halves, see {@link FlowKey}. The
+     * hop limit is the method's to decrement (it has no header checksum in IPv6). A method that does not
+     * carry IPv6 keeps this default.
+     */
+    default int toRealServer6(MutableDirectBuffer frame, FlowKey flow, long realHi, long realLo, int realPort,
+                              long virtualHi, long virtualLo, int virtualPort, boolean checksumPartial) {
+        return DROP_UNSUPPORTED;
+    }
+
+    /** {@link #toClient} for an IPv6 packet. */
+    default int toClient6(MutableDirectBuffer frame, FlowKey flow, long realHi, long realLo, int realPort,
+                          long virtualHi, long virtualLo, int virtualPort, boolean checksumPartial) {
+        return DROP_UNSUPPORTED;
+    }
 }

@@ -5,6 +5,7 @@ import lvs.conn.ConnectionTable;
 import lvs.conn.ConnectionTracker;
 import lvs.conn.Direction;
 import lvs.dataplane.net.Ipv4Routes;
+import lvs.dataplane.net.Ipv6Neighbours;
 import lvs.dataplane.net.NeighbourTable;
 import lvs.dataplane.net.Nic;
 import lvs.io.Offload;
@@ -20,7 +21,8 @@ import org.agrona.MutableDirectBuffer;
  * What the data plane does with one received frame: classify, find the connection (client tuple
  * in, real-server tuple out), schedule a new one on a SYN or UDP datagram to a virtual service, let
  * the connection's forwarder rewrite it, write the next hop's Ethernet header and send it.
- * ARP goes to {@link ArpAgent}. Frames that are not ours are left to the kernel (AF_PACKET only taps).
+ * ARP goes to {@link ArpAgent}, IPv6 to {@link Ipv6Pipeline}. Frames that are not ours are left to the
+ * kernel (AF_PACKET only taps).
  * Data-plane thread only; no allocation, no locks.
  */
 final class PacketPipeline {
@@ -37,6 +39,7 @@ final class PacketPipeline {
     private final DataPlaneEvents events;
     private final NeighbourTable neighbours;
     private final ArpAgent arp;
+    private final Ipv6Pipeline ipv6;
     private final FrameSink sink;
     private final PacketParser parser = new PacketParser();
     private final FlowKey flow = new FlowKey();
@@ -50,6 +53,12 @@ final class PacketPipeline {
 
     PacketPipeline(ConnectionTracker connections, Forwarder[] forwarderByMethod, DataPlaneCounters counters,
                    DataPlaneEvents events, NeighbourTable neighbours, FrameSink sink) {
+        this(connections, forwarderByMethod, counters, events, neighbours, new Ipv6Neighbours(), sink);
+    }
+
+    PacketPipeline(ConnectionTracker connections, Forwarder[] forwarderByMethod, DataPlaneCounters counters,
+                   DataPlaneEvents events, NeighbourTable neighbours, Ipv6Neighbours neighbours6, FrameSink sink) {
+        this.ipv6 = new Ipv6Pipeline(connections, forwarderByMethod, counters, events, neighbours6, sink);
         this.connections = connections;
         this.forwarderByMethod = forwarderByMethod;
         this.counters = counters;
@@ -78,8 +87,11 @@ final class PacketPipeline {
         }
         // Ask for the real servers' next hops now, so that the first SYN finds them.
         for (int d = 0; d < next.destinationTotal; d++) {
-            nextHopMac(next.destinationAddress[d], nowNs);
+            if (next.serviceFamily[next.destinationService[d]] == FlowKey.FAMILY_INET) {
+                nextHopMac(next.destinationAddress[d], nowNs);
+            }
         }
+        ipv6.install(next, nowNs);
     }
 
     TableSnapshot snapshot() {
@@ -103,6 +115,10 @@ final class PacketPipeline {
         int verdict = parser.classify(buffer, offset, length, flow);
         if (verdict == ParseVerdict.ARP) {
             arp.onArp(s, nic, buffer, offset + EthernetFrame.HEADER_LENGTH, length - EthernetFrame.HEADER_LENGTH);
+            return;
+        }
+        if (flow.isIpv6() && ParseVerdict.hasFlowKey(verdict) && flow.vlanId() == FlowKey.ABSENT) {
+            ipv6.onFrame(s, nic, buffer, offset, flow, offload, checksumPartial, nowNs, nowMs);
             return;
         }
         if (!ParseVerdict.hasFlowKey(verdict) || !flow.isIpv4() || flow.vlanId() != FlowKey.ABSENT) {

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import lvs.dataplane.net.Ipv4Routes;
+import lvs.dataplane.net.Ipv6Routes;
 import lvs.dataplane.net.Nic;
 import lvs.model.AddressFamily;
 import lvs.model.RealServerSpec;
@@ -38,14 +39,20 @@ public final class SnapshotCompiler {
     /** Compiles {@code services} (dump order, real servers newest first) with the given environment. */
     public TableSnapshot compile(List<ServiceEntry> services, Timeouts timeouts, List<Nic> nics, Ipv4Routes routes,
                                  long generation) {
+        return compile(services, timeouts, nics, routes, Ipv6Routes.NONE, generation);
+    }
+
+    /** The same with IPv6 routes for the IPv6 services' next hops. */
+    public TableSnapshot compile(List<ServiceEntry> services, Timeouts timeouts, List<Nic> nics, Ipv4Routes routes,
+                                 Ipv6Routes routes6, long generation) {
         List<ServiceEntry> ipv4 = new ArrayList<>();
         int destinations = 0;
         for (ServiceEntry s : services) {
             ServiceKey k = s.spec().key();
-            if (k.family() == AddressFamily.INET && !k.isFwmark()) {
+            if (!k.isFwmark()) {
                 ipv4.add(s);
                 for (RealServerEntry d : s.realServers()) {
-                    if (d.spec().address().family() == AddressFamily.INET) {
+                    if (d.spec().address().family() == k.family()) {
                         destinations++;
                     }
                 }
@@ -57,6 +64,9 @@ public final class SnapshotCompiler {
         b.serviceId = new long[n];
         b.serviceProtocol = new int[n];
         b.serviceAddress = new int[n];
+        b.serviceFamily = new int[n];
+        b.serviceAddressHi = new long[n];
+        b.serviceAddressLo = new long[n];
         b.servicePort = new int[n];
         b.serviceFlags = new int[n];
         b.serviceCounterSlot = new int[n];
@@ -67,6 +77,8 @@ public final class SnapshotCompiler {
         b.destinationId = new long[destinations];
         b.destinationService = new int[destinations];
         b.destinationAddress = new int[destinations];
+        b.destinationAddressHi = new long[destinations];
+        b.destinationAddressLo = new long[destinations];
         b.destinationPort = new int[destinations];
         b.destinationMethod = new int[destinations];
         b.destinationWeight = new int[destinations];
@@ -81,6 +93,7 @@ public final class SnapshotCompiler {
         b.tcpFinTimeoutSeconds = timeouts.tcpFinSeconds();
         b.udpTimeoutSeconds = timeouts.udpSeconds();
         b.routes = routes;
+        b.routes6 = routes6;
         b.nics = nics.toArray(new Nic[0]);
         b.generation = generation;
 
@@ -91,21 +104,33 @@ public final class SnapshotCompiler {
             ServiceKey k = e.spec().key();
             b.serviceId[s] = e.id();
             b.serviceProtocol[s] = k.protocol().number();
-            b.serviceAddress[s] = k.address().ipv4();
+            boolean v6 = k.family() == AddressFamily.INET6;
+            b.serviceFamily[s] = k.family().kernelValue();
+            b.serviceAddressHi[s] = hi(k.address());
+            b.serviceAddressLo[s] = lo(k.address());
             b.servicePort[s] = k.port();
             b.serviceFlags[s] = e.spec().flags();
             b.serviceCounterSlot[s] = slots.slotFor(e.id());
-            b.serviceByKey.put(TableSnapshot.key(b.serviceProtocol[s], b.serviceAddress[s], k.port()), s);
-            b.virtualAddresses.add(b.serviceAddress[s]);
+            if (v6) {
+                b.serviceByKey6.put(b.serviceAddressHi[s], b.serviceAddressLo[s],
+                    TableSnapshot.key6(b.serviceProtocol[s], k.port()), s);
+                b.virtualAddresses6.put(b.serviceAddressHi[s], b.serviceAddressLo[s], 0, s);
+            } else {
+                b.serviceAddress[s] = k.address().ipv4();
+                b.serviceByKey.put(TableSnapshot.key(b.serviceProtocol[s], b.serviceAddress[s], k.port()), s);
+                b.virtualAddresses.add(b.serviceAddress[s]);
+            }
             b.firstDestination[s] = d;
             for (RealServerEntry r : e.realServers()) {
                 RealServerSpec spec = r.spec();
-                if (spec.address().family() != AddressFamily.INET) {
-                    continue;
+                if (spec.address().family() != k.family()) {
+                    continue; // mixed families need an IPv4-in-IPv6 (or reverse) tunnel: not here
                 }
                 b.destinationId[d] = r.id();
                 b.destinationService[d] = s;
-                b.destinationAddress[d] = spec.address().ipv4();
+                b.destinationAddress[d] = v6 ? 0 : spec.address().ipv4();
+                b.destinationAddressHi[d] = hi(spec.address());
+                b.destinationAddressLo[d] = lo(spec.address());
                 b.destinationPort[d] = spec.port();
                 b.destinationMethod[d] = spec.method().kernelValue();
                 b.destinationWeight[d] = spec.weight();
@@ -135,5 +160,15 @@ public final class SnapshotCompiler {
         }
         kept = nextKept;
         return new TableSnapshot(b);
+    }
+
+    /** Bytes 0..7 of an IPv6 address; 0 for IPv4 (see {@link lvs.packet.FlowKey}). */
+    private static long hi(lvs.model.InetAddress a) {
+        return a.isIpv6() ? (long) a.word(0) << 32 | (a.word(1) & 0xffffffffL) : 0;
+    }
+
+    /** Bytes 8..15 of an IPv6 address; an IPv4 address as an unsigned 32-bit value. */
+    private static long lo(lvs.model.InetAddress a) {
+        return a.isIpv6() ? (long) a.word(2) << 32 | (a.word(3) & 0xffffffffL) : a.ipv4() & 0xffffffffL;
     }
 }

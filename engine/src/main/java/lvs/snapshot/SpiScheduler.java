@@ -133,6 +133,7 @@ public final class SpiScheduler implements ServiceScheduler {
         int first;
         int count;
         int flags;
+        int family;
         ConnectionCounters counters;
         int[] lastWeight = new int[0];
         int lastWeightOffset;
@@ -142,6 +143,7 @@ public final class SpiScheduler implements ServiceScheduler {
             first = snapshot.firstDestination[service];
             count = snapshot.destinationCount[service];
             flags = snapshot.serviceFlags[service];
+            family = snapshot.serviceFamily[service];
             counters = c;
             lastWeightOffset = 0;
         }
@@ -192,7 +194,7 @@ public final class SpiScheduler implements ServiceScheduler {
 
         @Override
         public int addressFamily() {
-            return AF_INET;
+            return family;
         }
 
         @Override
@@ -202,7 +204,8 @@ public final class SpiScheduler implements ServiceScheduler {
 
         @Override
         public int ipv6AddressWord(int index, int word) {
-            return 0;
+            long half = word < 2 ? s.destinationAddressHi[first + index] : s.destinationAddressLo[first + index];
+            return (word & 1) == 0 ? (int) (half >>> 32) : (int) half;
         }
 
         @Override
@@ -223,7 +226,7 @@ public final class SpiScheduler implements ServiceScheduler {
 
         @Override
         public int addressFamily() {
-            return DestinationView.AF_INET;
+            return key.isIpv6() ? DestinationView.AF_INET6 : DestinationView.AF_INET;
         }
 
         @Override
@@ -238,7 +241,7 @@ public final class SpiScheduler implements ServiceScheduler {
 
         @Override
         public int sourceIpv6AddressWord(int word) {
-            return 0;
+            return wordOf(word < 2 ? key.srcHi() : key.srcLo(), word);
         }
 
         @Override
@@ -253,7 +256,11 @@ public final class SpiScheduler implements ServiceScheduler {
 
         @Override
         public int destinationIpv6AddressWord(int word) {
-            return 0;
+            return wordOf(word < 2 ? key.dstHi() : key.dstLo(), word);
+        }
+
+        private static int wordOf(long half, int word) {
+            return (word & 1) == 0 ? (int) (half >>> 32) : (int) half;
         }
 
         @Override

@@ -1,6 +1,8 @@
 package lvs.snapshot;
 
 import lvs.dataplane.net.Ipv4Routes;
+import lvs.dataplane.net.Ipv6KeyMap;
+import lvs.dataplane.net.Ipv6Routes;
 import lvs.dataplane.net.Nic;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntHashSet;
@@ -9,7 +11,9 @@ import org.agrona.collections.Long2LongHashMap;
 /**
  * The virtual server table as the data plane reads it: immutable, dense ids, primitive lookups.
  * Compiled by {@link SnapshotCompiler} on the control path after every change and handed to the
- * data-plane agent by reference. IPv4 services only (IPv6 services are kept out of the data plane).
+ * data-plane agent by reference. IPv4 and IPv6 services; a service's destinations are those of its own
+ * family. IPv4 addresses are in the {@code int} arrays; every address is also in the (hi, lo) arrays,
+ * with {@link lvs.packet.FlowKey}'s convention (IPv4: hi 0, lo the unsigned address).
  *
  * <p>Service {@code s} owns destinations {@code firstDestination[s] .. firstDestination[s] +
  * destinationCount[s] - 1}, in the kernel's list order (newest first), which is what schedulers see.
@@ -20,11 +24,17 @@ public final class TableSnapshot {
 
     final Long2LongHashMap serviceByKey;
     final IntHashSet virtualAddresses;
+    final Ipv6KeyMap serviceByKey6;
+    final Ipv6KeyMap virtualAddresses6;
 
     public final int serviceCount;
     public final long[] serviceId;
     public final int[] serviceProtocol;
     public final int[] serviceAddress;
+    /** {@link lvs.packet.FlowKey#FAMILY_INET} or {@link lvs.packet.FlowKey#FAMILY_INET6}. */
+    public final int[] serviceFamily;
+    public final long[] serviceAddressHi;
+    public final long[] serviceAddressLo;
     public final int[] servicePort;
     public final int[] serviceFlags;
     public final int[] serviceCounterSlot;
@@ -37,6 +47,8 @@ public final class TableSnapshot {
     public final long[] destinationId;
     public final int[] destinationService;
     public final int[] destinationAddress;
+    public final long[] destinationAddressHi;
+    public final long[] destinationAddressLo;
     public final int[] destinationPort;
     /** {@code lvs.model.ForwardingMethod#kernelValue()}: 0 = Masq. */
     public final int[] destinationMethod;
@@ -59,6 +71,7 @@ public final class TableSnapshot {
     public final int udpTimeoutSeconds;
 
     public final Ipv4Routes routes;
+    public final Ipv6Routes routes6;
     public final Int2ObjectHashMap<Nic> nicByIndex;
     public final Nic[] nics;
     public final long generation;
@@ -66,10 +79,15 @@ public final class TableSnapshot {
     TableSnapshot(Builder b) {
         serviceByKey = b.serviceByKey;
         virtualAddresses = b.virtualAddresses;
+        serviceByKey6 = b.serviceByKey6;
+        virtualAddresses6 = b.virtualAddresses6;
         serviceCount = b.serviceCount;
         serviceId = b.serviceId;
         serviceProtocol = b.serviceProtocol;
         serviceAddress = b.serviceAddress;
+        serviceFamily = b.serviceFamily;
+        serviceAddressHi = b.serviceAddressHi;
+        serviceAddressLo = b.serviceAddressLo;
         servicePort = b.servicePort;
         serviceFlags = b.serviceFlags;
         serviceCounterSlot = b.serviceCounterSlot;
@@ -80,6 +98,8 @@ public final class TableSnapshot {
         destinationId = b.destinationId;
         destinationService = b.destinationService;
         destinationAddress = b.destinationAddress;
+        destinationAddressHi = b.destinationAddressHi;
+        destinationAddressLo = b.destinationAddressLo;
         destinationPort = b.destinationPort;
         destinationMethod = b.destinationMethod;
         destinationWeight = b.destinationWeight;
@@ -98,6 +118,7 @@ public final class TableSnapshot {
         tcpFinTimeoutSeconds = b.tcpFinTimeoutSeconds;
         udpTimeoutSeconds = b.udpTimeoutSeconds;
         routes = b.routes;
+        routes6 = b.routes6;
         nics = b.nics;
         nicByIndex = new Int2ObjectHashMap<>();
         for (Nic n : nics) {
@@ -124,6 +145,24 @@ public final class TableSnapshot {
         return destinationBySlot.get(counterSlot);
     }
 
+    static int key6(int protocol, int port) {
+        return protocol << 16 | port;
+    }
+
+    /** The IPv6 service for {@code protocol [hi lo]:port}, then the port-0 one; or {@link #NO_SERVICE}. */
+    public int service6(int protocol, long hi, long lo, int port) {
+        long s = serviceByKey6.get(hi, lo, key6(protocol, port));
+        if (s < 0 && port != 0) {
+            s = serviceByKey6.get(hi, lo, key6(protocol, 0));
+        }
+        return (int) s;
+    }
+
+    /** True when some IPv6 service uses the address as its VIP (for the neighbour-solicitation responder). */
+    public boolean isVirtualAddress6(long hi, long lo) {
+        return virtualAddresses6.containsKey(hi, lo, 0);
+    }
+
     /** True when some service uses {@code address} as its VIP (for the ARP responder and the guard). */
     public boolean isVirtualAddress(int address) {
         return virtualAddresses.contains(address);
@@ -138,10 +177,15 @@ public final class TableSnapshot {
     static final class Builder {
         Long2LongHashMap serviceByKey = new Long2LongHashMap(-1);
         IntHashSet virtualAddresses = new IntHashSet();
+        Ipv6KeyMap serviceByKey6 = new Ipv6KeyMap(16, -1);
+        Ipv6KeyMap virtualAddresses6 = new Ipv6KeyMap(16, -1);
         int serviceCount;
         long[] serviceId;
         int[] serviceProtocol;
         int[] serviceAddress;
+        int[] serviceFamily;
+        long[] serviceAddressHi;
+        long[] serviceAddressLo;
         int[] servicePort;
         int[] serviceFlags;
         int[] serviceCounterSlot;
@@ -152,6 +196,8 @@ public final class TableSnapshot {
         long[] destinationId;
         int[] destinationService;
         int[] destinationAddress;
+        long[] destinationAddressHi;
+        long[] destinationAddressLo;
         int[] destinationPort;
         int[] destinationMethod;
         int[] destinationWeight;
@@ -166,6 +212,7 @@ public final class TableSnapshot {
         int tcpFinTimeoutSeconds;
         int udpTimeoutSeconds;
         Ipv4Routes routes;
+        Ipv6Routes routes6 = Ipv6Routes.NONE;
         Nic[] nics;
         long generation;
     }

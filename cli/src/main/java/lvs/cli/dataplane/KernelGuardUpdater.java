@@ -8,6 +8,7 @@ import lvs.dataplane.DataPlane;
 import lvs.io.kernel.GuardTarget;
 import lvs.io.kernel.KernelGuard;
 import lvs.model.InetAddress;
+import lvs.packet.FlowKey;
 import lvs.snapshot.TableSnapshot;
 
 /**
@@ -57,7 +58,11 @@ final class KernelGuardUpdater implements AutoCloseable, DataPlane.SnapshotListe
     private static Set<GuardTarget> services(TableSnapshot s) {
         Set<GuardTarget> t = new LinkedHashSet<>();
         for (int i = 0; i < s.serviceCount; i++) {
-            t.add(GuardTarget.toService(s.serviceProtocol[i], InetAddress.ofIpv4(s.serviceAddress[i]), s.servicePort[i]));
+            if (s.serviceFwmark[i] != 0) {
+                continue; // its packets must reach PREROUTING to be marked; NFQUEUE takes them (docs/fwmark.md)
+            }
+            t.add(GuardTarget.toService(s.serviceProtocol[i],
+                address(s.serviceFamily[i], s.serviceAddressHi[i], s.serviceAddressLo[i]), s.servicePort[i]));
         }
         return t;
     }
@@ -66,11 +71,25 @@ final class KernelGuardUpdater implements AutoCloseable, DataPlane.SnapshotListe
         Set<GuardTarget> t = new LinkedHashSet<>();
         for (int d = 0; d < s.destinationTotal; d++) {
             if (s.destinationMethod[d] == 0) { // Masq: its replies come back through the director
-                t.add(GuardTarget.fromRealServer(s.serviceProtocol[s.destinationService[d]],
-                    InetAddress.ofIpv4(s.destinationAddress[d]), s.destinationPort[d]));
+                int service = s.destinationService[d];
+                InetAddress rip = address(s.serviceFamily[service], s.destinationAddressHi[d], s.destinationAddressLo[d]);
+                if (s.serviceFwmark[service] != 0) { // a mark covers any protocol and port
+                    t.add(GuardTarget.fromRealServer(6, rip, s.destinationPort[d]));
+                    t.add(GuardTarget.fromRealServer(17, rip, s.destinationPort[d]));
+                } else {
+                    t.add(GuardTarget.fromRealServer(s.serviceProtocol[service], rip, s.destinationPort[d]));
+                }
             }
         }
         return t;
+    }
+
+    /** A snapshot address (hi, lo; IPv4 in the low 32 bits) as the guard's address type. */
+    private static InetAddress address(int family, long hi, long lo) {
+        if (family != FlowKey.FAMILY_INET6) {
+            return InetAddress.ofIpv4((int) lo);
+        }
+        return InetAddress.of(java.nio.ByteBuffer.allocate(16).putLong(hi).putLong(lo).array());
     }
 
     private void apply(Set<GuardTarget> targets) {

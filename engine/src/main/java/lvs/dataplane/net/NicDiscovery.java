@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 /**
  * Lists the interfaces of the current network namespace (the JVM's) from {@code /sys/class/net}.
  * Control path only. {@link NetworkInterface#getNetworkInterfaces()} was seen to miss an interface
- * right after it came up, so the list comes from sysfs and only the IPv4 addresses from the JDK.
+ * right after it came up, so the list comes from sysfs, the IPv4 addresses from the JDK and the IPv6
+ * ones from {@code /proc/net/if_inet6}.
  */
 public final class NicDiscovery {
     private static final Path SYS_NET = Path.of("/sys/class/net");
@@ -57,7 +58,8 @@ public final class NicDiscovery {
                 return null;
             }
             long mac = Long.parseLong(Files.readString(dir.resolve("address")).trim().replace(":", ""), 16);
-            return new Nic(name, readInt(dir.resolve("ifindex")), mac, readInt(dir.resolve("mtu")), ipv4Of(name));
+            return new Nic(name, readInt(dir.resolve("ifindex")), mac, readInt(dir.resolve("mtu")), ipv4Of(name),
+                Ipv6Addresses.of(name));
         } catch (IOException | NumberFormatException e) {
             return null;
         }

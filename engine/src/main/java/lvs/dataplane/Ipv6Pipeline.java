@@ -1,0 +1,280 @@
+package lvs.dataplane;
+
+import java.nio.ByteOrder;
+import lvs.conn.ConnectionFlags;
+import lvs.conn.ConnectionTable;
+import lvs.conn.ConnectionTracker;
+import lvs.conn.Direction;
+import lvs.dataplane.net.Ipv6Neighbours;
+import lvs.dataplane.net.Ipv6Routes;
+import lvs.dataplane.net.NeighbourTable;
+import lvs.dataplane.net.Nic;
+import lvs.packet.EthernetFrame;
+import lvs.packet.FlowKey;
+import lvs.packet.Ipv6Header;
+import lvs.snapshot.ServiceScheduler;
+import lvs.snapshot.TableSnapshot;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * {@link PacketPipeline}'s IPv6 half: the same steps for a frame the parser found to be IPv6 (connection
+ * lookup client tuple in, real-server tuple out; a SYN or UDP datagram to an IPv6 service scheduled;
+ * ICMPv6 errors about a connection; the next hop from the IPv6 routes), with neighbour discovery
+ * instead of ARP. Kept apart so that the IPv4 path stays as it is, with 32-bit addresses. Data-plane
+ * thread only; no allocation, no locks.
+ */
+final class Ipv6Pipeline {
+    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
+    private static final int TCP = 6;
+    private static final int UDP = 17;
+    private static final int TCP_SYN = 0x02;
+    private static final int TCP_RST = 0x04;
+
+    private final ConnectionTracker connections;
+    private final Forwarder[] forwarderByMethod;
+    private final DataPlaneCounters counters;
+    private final DataPlaneEvents events;
+    private final Ipv6Neighbours neighbours;
+    private final NeighbourDiscovery discovery;
+    private final FrameSink sink;
+    private final EthernetFrame ethernet = new EthernetFrame();
+    private FlowKey flow;
+    private long offload;
+
+    Ipv6Pipeline(ConnectionTracker connections, Forwarder[] forwarderByMethod, DataPlaneCounters counters,
+                 DataPlaneEvents events, Ipv6Neighbours neighbours, FrameSink sink) {
+        this.connections = connections;
+        this.forwarderByMethod = forwarderByMethod;
+        this.counters = counters;
+        this.events = events;
+        this.neighbours = neighbours;
+        this.sink = sink;
+        this.discovery = new NeighbourDiscovery(neighbours, sink, events);
+    }
+
+    Ipv6Neighbours neighbours() {
+        return neighbours;
+    }
+
+    /** On installing a snapshot: ask for the IPv6 real servers' next hops now, so that the first SYN finds them. */
+    void install(TableSnapshot s, long nowNs) {
+        for (int d = 0; d < s.destinationTotal; d++) {
+            if (s.serviceFamily[s.destinationService[d]] == FlowKey.FAMILY_INET6) {
+                int route = s.routes6.lookup(s.destinationAddressHi[d], s.destinationAddressLo[d]);
+                if (route >= 0) {
+                    nextHopMac(s, route, s.destinationAddressHi[d], s.destinationAddressLo[d], nowNs);
+                }
+            }
+        }
+    }
+
+    /** One IPv6 frame (parsed into {@code key}, untagged) received on {@code nic}. */
+    void onFrame(TableSnapshot s, Nic nic, MutableDirectBuffer buffer, int offset, FlowKey key, long frameOffload,
+                 boolean partial, long nowNs, long nowMs) {
+        flow = key;
+        offload = frameOffload;
+        if (NeighbourDiscovery.isNeighbourDiscovery(key)) {
+            discovery.onMessage(s, nic, buffer, offset, key);
+            return; // the kernel sees its own copy too
+        }
+        ethernet.wrap(buffer, offset, EthernetFrame.HEADER_LENGTH);
+        if (ethernet.destination() != nic.mac()) {
+            return;
+        }
+        if (key.icmpInnerOffset() != FlowKey.ABSENT) {
+            onIcmpError(s, buffer, offset, partial, nowNs, nowMs);
+            return;
+        }
+        int protocol = key.protocol();
+        if (protocol != TCP && protocol != UDP) {
+            return;
+        }
+        ConnectionTable t = connections.table();
+        int e = t.findInbound(ConnectionTable.AF_INET6, protocol, key.srcHi(), key.srcLo(), key.srcPort(),
+            key.dstHi(), key.dstLo(), key.dstPort());
+        if (e != ConnectionTable.NOT_FOUND) {
+            toRealServer(s, e, buffer, offset, partial, nowNs, nowMs);
+            return;
+        }
+        e = t.findOutbound(ConnectionTable.AF_INET6, protocol, key.srcHi(), key.srcLo(), key.srcPort(),
+            key.dstHi(), key.dstLo(), key.dstPort());
+        if (e != ConnectionTable.NOT_FOUND) {
+            toClient(s, e, buffer, offset, partial, nowNs, nowMs);
+            return;
+        }
+        int service = s.service6(protocol, key.dstHi(), key.dstLo(), key.dstPort());
+        if (service == TableSnapshot.NO_SERVICE) {
+            if (isMasqueradedRealServer(s, protocol, key.srcHi(), key.srcLo(), key.srcPort())) {
+                events.count(DataPlaneEvents.DROPPED_UNMATCHED_REPLY);
+            }
+            return;
+        }
+        if (protocol == TCP && (key.tcpFlags() & (TCP_SYN | TCP_RST)) != TCP_SYN) {
+            return;
+        }
+        e = schedule(s, service, nowMs);
+        if (e != ConnectionTable.NOT_FOUND) {
+            toRealServer(s, e, buffer, offset, partial, nowNs, nowMs);
+        }
+    }
+
+    private int schedule(TableSnapshot s, int service, long nowMs) {
+        ServiceScheduler scheduler = s.scheduler[service];
+        int d = scheduler == null ? ServiceScheduler.NONE : scheduler.pick(s, service, flow, connections.destinations());
+        if (d == ServiceScheduler.NONE) {
+            events.count(DataPlaneEvents.DROPPED_NO_DESTINATION);
+            return ConnectionTable.NOT_FOUND;
+        }
+        int e = connections.open(ConnectionTable.AF_INET6, flow.protocol(), flow.srcHi(), flow.srcLo(),
+            flow.srcPort(), flow.dstHi(), flow.dstLo(), flow.dstPort(),
+            ConnectionTable.AF_INET6, s.destinationAddressHi[d], s.destinationAddressLo[d], s.destinationPort[d],
+            s.destinationMethod[d], s.serviceCounterSlot[service], s.destinationCounterSlot[d], -1, nowMs);
+        if (e == ConnectionTable.NOT_FOUND) {
+            events.count(DataPlaneEvents.DROPPED_TABLE_FULL);
+            return e;
+        }
+        counters.add(0, DataPlaneCounters.CONNS, 1);
+        counters.add(s.serviceCounterSlot[service], DataPlaneCounters.CONNS, 1);
+        counters.add(s.destinationCounterSlot[d], DataPlaneCounters.CONNS, 1);
+        events.count(DataPlaneEvents.CONNECTIONS_CREATED);
+        return e;
+    }
+
+    private void toRealServer(TableSnapshot s, int e, MutableDirectBuffer buffer, int offset, boolean partial,
+                              long nowNs, long nowMs) {
+        ConnectionTable t = connections.table();
+        Forwarder f = forwarderByMethod[t.forwardingMethod(e)];
+        if (f == null) {
+            events.count(DataPlaneEvents.DROPPED_UNSUPPORTED);
+            return;
+        }
+        long ripHi = t.destinationAddressHi(e);
+        long ripLo = t.destinationAddressLo(e);
+        int route = s.routes6.lookup(ripHi, ripLo);
+        if (route < 0) {
+            events.count(DataPlaneEvents.DROPPED_NO_ROUTE);
+            return;
+        }
+        long mac = nextHopMac(s, route, ripHi, ripLo, nowNs);
+        if (mac == NeighbourTable.UNKNOWN) {
+            events.count(DataPlaneEvents.DROPPED_NO_NEIGHBOUR);
+            return;
+        }
+        int l3Length = flow.l3Length();
+        connections.onPacket(e, Direction.INPUT, flow.tcpFlags(), nowMs);
+        counters.countPacket(t.serviceId(e), t.destinationId(e), true, l3Length);
+        int verdict = f.toRealServer6(buffer, flow, ripHi, ripLo, t.destinationPort(e),
+            t.virtualAddressHi(e), t.virtualAddressLo(e), t.virtualPort(e), partial);
+        send(s, verdict, route, mac, buffer, offset, DataPlaneEvents.FORWARDED_TO_REAL_SERVER);
+    }
+
+    private void toClient(TableSnapshot s, int e, MutableDirectBuffer buffer, int offset, boolean partial,
+                          long nowNs, long nowMs) {
+        ConnectionTable t = connections.table();
+        Forwarder f = forwarderByMethod[t.forwardingMethod(e)];
+        if (f == null || !ConnectionFlags.repliesPassDirector(t.flags(e))) {
+            events.count(DataPlaneEvents.DROPPED_UNSUPPORTED);
+            return;
+        }
+        long clientHi = t.clientAddressHi(e);
+        long clientLo = t.clientAddressLo(e);
+        int route = s.routes6.lookup(clientHi, clientLo);
+        if (route < 0) {
+            events.count(DataPlaneEvents.DROPPED_NO_ROUTE);
+            return;
+        }
+        long mac = nextHopMac(s, route, clientHi, clientLo, nowNs);
+        if (mac == NeighbourTable.UNKNOWN) {
+            events.count(DataPlaneEvents.DROPPED_NO_NEIGHBOUR);
+            return;
+        }
+        int l3Length = flow.l3Length();
+        connections.onPacket(e, Direction.OUTPUT, flow.tcpFlags(), nowMs);
+        counters.countPacket(t.serviceId(e), t.destinationId(e), false, l3Length);
+        int verdict = f.toClient6(buffer, flow, t.destinationAddressHi(e), t.destinationAddressLo(e),
+            t.destinationPort(e), t.virtualAddressHi(e), t.virtualAddressLo(e), t.virtualPort(e), partial);
+        send(s, verdict, route, mac, buffer, offset, DataPlaneEvents.FORWARDED_TO_CLIENT);
+    }
+
+    /**
+     * ICMPv6 errors quoting a connection's packet (§5.6; every error type, as the kernel handles IPv6):
+     * from the client side about our reply, or from a real server about a client's packet. The quoted
+     * transport header must follow the quoted IPv6 header directly.
+     */
+    private void onIcmpError(TableSnapshot s, MutableDirectBuffer buffer, int offset, boolean partial,
+                             long nowNs, long nowMs) {
+        int inner = flow.icmpInnerOffset();
+        int innerL4 = inner + Ipv6Header.LENGTH;
+        if (innerL4 + 4 > flow.packetEnd()) {
+            return;
+        }
+        int protocol = buffer.getByte(inner + Ipv6Header.NEXT_HEADER_OFFSET) & 0xff;
+        long srcHi = buffer.getLong(inner + Ipv6Header.SOURCE_OFFSET, NET);
+        long srcLo = buffer.getLong(inner + Ipv6Header.SOURCE_OFFSET + 8, NET);
+        long dstHi = buffer.getLong(inner + Ipv6Header.DESTINATION_OFFSET, NET);
+        long dstLo = buffer.getLong(inner + Ipv6Header.DESTINATION_OFFSET + 8, NET);
+        int sport = buffer.getShort(innerL4, NET) & 0xffff;
+        int dport = buffer.getShort(innerL4 + 2, NET) & 0xffff;
+        ConnectionTable t = connections.table();
+        // Our reply VIP:vport -> client was refused somewhere: the quoted packet's destination is the client.
+        int e = t.findInbound(ConnectionTable.AF_INET6, protocol, dstHi, dstLo, dport, srcHi, srcLo, sport);
+        if (e != ConnectionTable.NOT_FOUND) {
+            toRealServer(s, e, buffer, offset, partial, nowNs, nowMs);
+            return;
+        }
+        // A real server reports on a client's packet client -> RIP:rport.
+        e = t.findOutbound(ConnectionTable.AF_INET6, protocol, dstHi, dstLo, dport, srcHi, srcLo, sport);
+        if (e != ConnectionTable.NOT_FOUND) {
+            toClient(s, e, buffer, offset, partial, nowNs, nowMs);
+        }
+    }
+
+    private void send(TableSnapshot s, int verdict, int route, long mac, MutableDirectBuffer buffer, int offset,
+                      int forwardedEvent) {
+        if (verdict == Forwarder.DROP_TTL_EXPIRED) {
+            events.count(DataPlaneEvents.DROPPED_TTL_EXPIRED);
+            return;
+        }
+        if (verdict != Forwarder.FORWARD) {
+            events.count(DataPlaneEvents.DROPPED_UNSUPPORTED);
+            return;
+        }
+        int ifIndex = s.routes6.interfaceIndex(route);
+        Nic out = s.nic(ifIndex);
+        ethernet.wrap(buffer, offset, EthernetFrame.HEADER_LENGTH);
+        ethernet.destination(mac).source(out.mac());
+        if (sink.send(ifIndex, buffer, offset, flow.packetEnd() - offset, offload)) {
+            events.count(forwardedEvent);
+        } else {
+            events.count(DataPlaneEvents.DROPPED_TX_FAILED);
+        }
+    }
+
+    /** The next hop's MAC for {@code address} over {@code route}; a missing one is solicited (and UNKNOWN returned). */
+    private long nextHopMac(TableSnapshot s, int route, long hi, long lo, long nowNs) {
+        Ipv6Routes r = s.routes6;
+        long hopHi = r.viaGateway(route) ? r.gatewayHi(route) : hi;
+        long hopLo = r.viaGateway(route) ? r.gatewayLo(route) : lo;
+        int ifIndex = r.interfaceIndex(route);
+        long mac = neighbours.mac(ifIndex, hopHi, hopLo);
+        if (mac == NeighbourTable.UNKNOWN) {
+            Nic nic = s.nic(ifIndex);
+            if (nic != null) {
+                discovery.resolve(nic, hopHi, hopLo, nowNs);
+            }
+        }
+        return mac;
+    }
+
+    private static boolean isMasqueradedRealServer(TableSnapshot s, int protocol, long hi, long lo, int port) {
+        for (int d = 0; d < s.destinationTotal; d++) {
+            int service = s.destinationService[d];
+            if (s.destinationAddressLo[d] == lo && s.destinationAddressHi[d] == hi && s.destinationPort[d] == port
+                && s.destinationMethod[d] == 0 && s.serviceProtocol[service] == protocol
+                && s.serviceFamily[service] == FlowKey.FAMILY_INET6) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
