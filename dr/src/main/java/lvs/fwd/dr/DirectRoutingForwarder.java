@@ -3,6 +3,7 @@ package lvs.fwd.dr;
 import lvs.dataplane.Forwarder;
 import lvs.packet.FlowKey;
 import lvs.packet.Ipv4Header;
+import lvs.packet.Ipv6Header;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -19,6 +20,7 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class DirectRoutingForwarder implements Forwarder {
     private final Ipv4Header ip = new Ipv4Header();
+    private final Ipv6Header ip6 = new Ipv6Header();
 
     @Override
     public int toRealServer(MutableDirectBuffer frame, FlowKey flow, int realAddress, int realPort,
@@ -29,6 +31,19 @@ public final class DirectRoutingForwarder implements Forwarder {
             return DROP_TTL_EXPIRED; // the frame is left as it came
         }
         ip.decrementTtl();
+        return FORWARD;
+    }
+
+    /** IPv6: the hop limit is all that changes (IPv6 has no header checksum). */
+    @Override
+    public int toRealServer6(MutableDirectBuffer frame, FlowKey flow, long realHi, long realLo, int realPort,
+                             long virtualHi, long virtualLo, int virtualPort, boolean checksumPartial) {
+        ip6.wrap(frame, flow.l3Offset(), Ipv6Header.LENGTH);
+        int hopLimit = ip6.hopLimit();
+        if (hopLimit <= 1) {
+            return DROP_TTL_EXPIRED;
+        }
+        ip6.hopLimit(hopLimit - 1);
         return FORWARD;
     }
 
