@@ -119,7 +119,8 @@ public final class ConnectionTracker {
     /**
      * Creates a persistence template {@code <protocol, masked caddr, cport 0, vaddr, vport>} bound to a
      * destination, living {@code timeoutMs} (the service's {@code -p}) from now. Templates are counted
-     * in the destination's PersistConn. Returns {@link #NOT_FOUND} when the table is full.
+     * in the destination's PersistConn. Returns {@link #NOT_FOUND} when the table is full. {@code timeoutMs}
+     * is read as unsigned.
      */
     public int openTemplate(int af, int protocol, long caddrHi, long caddrLo, long vaddrHi, long vaddrLo, int vport,
                             int destAf, long daddrHi, long daddrLo, int dport,
@@ -138,7 +139,7 @@ public final class ConnectionTracker {
         }
         table.setState(e, TemplateStates.NONE);
         table.setTimeoutMs(e, timeoutMs);
-        table.setExpiresAtMs(e, nowMs + timeoutMs);
+        table.setExpiresAtMs(e, nowMs + Integer.toUnsignedLong(timeoutMs));
         wheel.schedule(e);
         return e;
     }
@@ -229,7 +230,8 @@ public final class ConnectionTracker {
             return;
         }
         long old = table.expiresAtMs(e);
-        long expires = nowMs + table.timeoutMs(e);
+        // Unsigned, as the kernel's jiffies timeout: -p and --set go up to 31 days, past a signed int of ms.
+        long expires = nowMs + Integer.toUnsignedLong(table.timeoutMs(e));
         table.setExpiresAtMs(e, expires);
         if (!wheel.isScheduled(e)) {
             wheel.schedule(e);

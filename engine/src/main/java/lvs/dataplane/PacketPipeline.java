@@ -9,6 +9,7 @@ import lvs.dataplane.net.Ipv6Neighbours;
 import lvs.dataplane.net.NeighbourTable;
 import lvs.dataplane.net.Nic;
 import lvs.io.Offload;
+import lvs.model.ServiceFlags;
 import lvs.packet.EthernetFrame;
 import lvs.packet.FlowKey;
 import lvs.packet.PacketParser;
@@ -39,6 +40,7 @@ final class PacketPipeline {
     private final DataPlaneEvents events;
     private final NeighbourTable neighbours;
     private final ArpAgent arp;
+    private final PersistentScheduling persistence;
     private final Ipv6Pipeline ipv6;
     private final FrameSink sink;
     private final PacketParser parser = new PacketParser();
@@ -66,6 +68,7 @@ final class PacketPipeline {
         this.neighbours = neighbours;
         this.sink = sink;
         this.arp = new ArpAgent(neighbours, sink, events);
+        this.persistence = new PersistentScheduling(connections, events);
     }
 
     /** Installs a new snapshot (data-plane thread): refreshes changed schedulers, resolves real servers. */
@@ -169,28 +172,56 @@ final class PacketPipeline {
         e = schedule(s, service, nowMs);
         if (e != ConnectionTable.NOT_FOUND) {
             toRealServer(s, e, buffer, offset, checksumPartial, nowNs, nowMs);
+            if ((connections.table().flags(e) & ConnectionFlags.ONE_PACKET) != 0) {
+                connections.releaseOnePacket(e, nowMs); // OPS: the entry lives for this datagram only
+            }
         }
     }
 
+    /** ip_vs_schedule: a new connection through a template (persistent service) or the scheduler alone. */
     private int schedule(TableSnapshot s, int service, long nowMs) {
+        int serviceFlags = s.serviceFlags[service];
+        int onePacket = (serviceFlags & ServiceFlags.ONEPACKET) != 0 && flow.protocol() == UDP
+            ? ConnectionFlags.ONE_PACKET : 0;
+        int e;
+        if ((serviceFlags & ServiceFlags.PERSISTENT) != 0) {
+            e = persistence.schedule(s, service, flow, 0, onePacket, nowMs);
+        } else {
+            e = scheduleAlone(s, service, onePacket, nowMs);
+        }
+        if (e == ConnectionTable.NOT_FOUND) {
+            return e;
+        }
+        // Connections are counted, templates never are.
+        ConnectionTable t = connections.table();
+        counters.add(0, DataPlaneCounters.CONNS, 1);
+        counters.add(t.serviceId(e), DataPlaneCounters.CONNS, 1);
+        counters.add(t.destinationId(e), DataPlaneCounters.CONNS, 1);
+        events.count(DataPlaneEvents.CONNECTIONS_CREATED);
+        return e;
+    }
+
+    private int scheduleAlone(TableSnapshot s, int service, int onePacket, long nowMs) {
+        if (flow.dstPort() != s.servicePort[service]) {
+            // Found through the port-0 fallback: "port zero only supported in persistent services".
+            // (A fwmark service, whose port is 0 and never asked for, must not come through here.)
+            events.count(DataPlaneEvents.DROPPED_NO_DESTINATION);
+            return ConnectionTable.NOT_FOUND;
+        }
         ServiceScheduler scheduler = s.scheduler[service];
         int d = scheduler == null ? ServiceScheduler.NONE : scheduler.pick(s, service, flow, connections.destinations());
         if (d == ServiceScheduler.NONE) {
             events.count(DataPlaneEvents.DROPPED_NO_DESTINATION);
             return ConnectionTable.NOT_FOUND;
         }
+        int realPort = s.destinationPort[d] != 0 ? s.destinationPort[d] : flow.dstPort();
         int e = connections.open(ConnectionTable.AF_INET, flow.protocol(), 0, flow.srcIpv4() & 0xffffffffL,
             flow.srcPort(), 0, flow.dstIpv4() & 0xffffffffL, flow.dstPort(),
-            ConnectionTable.AF_INET, 0, s.destinationAddress[d] & 0xffffffffL, s.destinationPort[d],
-            s.destinationMethod[d], s.serviceCounterSlot[service], s.destinationCounterSlot[d], -1, nowMs);
+            ConnectionTable.AF_INET, 0, s.destinationAddress[d] & 0xffffffffL, realPort,
+            s.destinationMethod[d] | onePacket, s.serviceCounterSlot[service], s.destinationCounterSlot[d], -1, nowMs);
         if (e == ConnectionTable.NOT_FOUND) {
             events.count(DataPlaneEvents.DROPPED_TABLE_FULL);
-            return e;
         }
-        counters.add(0, DataPlaneCounters.CONNS, 1);
-        counters.add(s.serviceCounterSlot[service], DataPlaneCounters.CONNS, 1);
-        counters.add(s.destinationCounterSlot[d], DataPlaneCounters.CONNS, 1);
-        events.count(DataPlaneEvents.CONNECTIONS_CREATED);
         return e;
     }
 

@@ -70,6 +70,8 @@ public final class SnapshotCompiler {
         b.servicePort = new int[n];
         b.serviceFlags = new int[n];
         b.serviceCounterSlot = new int[n];
+        b.servicePersistenceSeconds = new int[n];
+        b.serviceNetmask = new long[n];
         b.firstDestination = new int[n];
         b.destinationCount = new int[n];
         b.scheduler = new ServiceScheduler[n];
@@ -111,6 +113,8 @@ public final class SnapshotCompiler {
             b.servicePort[s] = k.port();
             b.serviceFlags[s] = e.spec().flags();
             b.serviceCounterSlot[s] = slots.slotFor(e.id());
+            b.servicePersistenceSeconds[s] = e.spec().isPersistent() ? e.spec().timeoutSeconds() : 0;
+            b.serviceNetmask[s] = e.spec().netmask();
             if (v6) {
                 b.serviceByKey6.put(b.serviceAddressHi[s], b.serviceAddressLo[s],
                     TableSnapshot.key6(b.serviceProtocol[s], k.port()), s);

@@ -38,6 +38,10 @@ public final class TableSnapshot {
     public final int[] servicePort;
     public final int[] serviceFlags;
     public final int[] serviceCounterSlot;
+    /** Persistence timeout ({@code -p}), seconds; 0 when not persistent. */
+    public final int[] servicePersistenceSeconds;
+    /** Persistence netmask ({@code -M}): IPv4 mask in host order, or IPv6 prefix length (ServiceSpec's form). */
+    public final long[] serviceNetmask;
     public final int[] firstDestination;
     public final int[] destinationCount;
     /** Resolved scheduler per service (kept across snapshots while the service's scheduler is unchanged). */
@@ -91,6 +95,8 @@ public final class TableSnapshot {
         servicePort = b.servicePort;
         serviceFlags = b.serviceFlags;
         serviceCounterSlot = b.serviceCounterSlot;
+        servicePersistenceSeconds = b.servicePersistenceSeconds;
+        serviceNetmask = b.serviceNetmask;
         firstDestination = b.firstDestination;
         destinationCount = b.destinationCount;
         scheduler = b.scheduler;
@@ -145,6 +151,14 @@ public final class TableSnapshot {
         return destinationBySlot.get(counterSlot);
     }
 
+    /**
+     * The persistence timeout in milliseconds as an unsigned 32-bit value, the form the connection table
+     * keeps timeouts in (the 31-day maximum does not fit a signed int).
+     */
+    public int servicePersistenceTimeoutMs(int service) {
+        return (int) (servicePersistenceSeconds[service] * 1000L);
+    }
+
     static int key6(int protocol, int port) {
         return protocol << 16 | port;
     }
@@ -189,6 +203,8 @@ public final class TableSnapshot {
         int[] servicePort;
         int[] serviceFlags;
         int[] serviceCounterSlot;
+        int[] servicePersistenceSeconds;
+        long[] serviceNetmask;
         int[] firstDestination;
         int[] destinationCount;
         ServiceScheduler[] scheduler;
