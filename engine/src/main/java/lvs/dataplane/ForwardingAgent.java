@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import lvs.conn.ConnectionListing;
 import lvs.conn.ConnectionTracker;
 import lvs.io.FrameHandler;
+import lvs.io.MarkedFrameHandler;
+import lvs.io.MarkedPacketSource;
 import lvs.io.PacketIo;
 import lvs.snapshot.TableSnapshot;
 import lvs.table.ConnectionView;
@@ -17,7 +19,7 @@ import org.agrona.MutableDirectBuffer;
  * wait when idle (no spinning: the director shares its CPUs). The control plane talks to it only
  * through {@link #publish} and {@link #listConnections}; everything else is thread-confined.
  */
-public final class ForwardingAgent implements Runnable, FrameHandler {
+public final class ForwardingAgent implements Runnable, FrameHandler, MarkedFrameHandler {
     private static final int BATCH = 64;
     /** Idle sleep; also bounds how late a published snapshot is picked up. */
     private static final long IDLE_WAIT_NS = 2_000_000L;
@@ -26,6 +28,8 @@ public final class ForwardingAgent implements Runnable, FrameHandler {
     private final PacketIo io;
     private final PacketPipeline pipeline;
     private final ConnectionTracker connections;
+    /** Packets the kernel marked and queued back to lvsd ({@code -f} services), or null. */
+    private final MarkedPacketSource marked;
     private final AtomicReference<TableSnapshot> published = new AtomicReference<>();
     private final AtomicReference<CompletableFuture<List<ConnectionView>>> listRequest = new AtomicReference<>();
     private volatile boolean running = true;
@@ -35,6 +39,11 @@ public final class ForwardingAgent implements Runnable, FrameHandler {
     private long nowMs;
 
     ForwardingAgent(PacketIo io, PacketPipeline pipeline, ConnectionTracker connections) {
+        this(io, pipeline, connections, null);
+    }
+
+    ForwardingAgent(PacketIo io, PacketPipeline pipeline, ConnectionTracker connections, MarkedPacketSource marked) {
+        this.marked = marked;
         this.io = io;
         this.pipeline = pipeline;
         this.connections = connections;
@@ -84,6 +93,9 @@ public final class ForwardingAgent implements Runnable, FrameHandler {
             installedGeneration = s.generation;
         }
         int frames = io.poll(this, BATCH);
+        if (marked != null) {
+            frames += marked.poll(this, BATCH);
+        }
         io.flush();
         connections.expireDue(nowMs, EXPIRY_WORK_PER_CYCLE);
         CompletableFuture<List<ConnectionView>> request = listRequest.getAndSet(null);
@@ -95,6 +107,11 @@ public final class ForwardingAgent implements Runnable, FrameHandler {
             }
         }
         return frames;
+    }
+
+    @Override
+    public boolean onMarkedFrame(int ifIndex, int mark, MutableDirectBuffer buffer, int offset, int length) {
+        return pipeline.onMarkedFrame(ifIndex, mark, buffer, offset, length, nowNs, nowMs);
     }
 
     @Override

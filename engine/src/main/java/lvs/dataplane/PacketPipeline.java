@@ -147,6 +147,9 @@ final class PacketPipeline {
         int e = connections.table().findInbound(ConnectionTable.AF_INET, protocol, 0, src & 0xffffffffL, sport,
             0, dst & 0xffffffffL, dport);
         if (e != ConnectionTable.NOT_FOUND) {
+            if (s.hasFwmarkServices() && s.isFwmarkServiceSlot(connections.table().serviceId(e))) {
+                return; // the kernel marks this packet and queues it to lvsd: that copy is forwarded (docs/fwmark.md)
+            }
             // A new SYN on a TIME_WAIT entry keeps the entry (the state table takes it to SYN_RECV)
             // rather than rescheduling as the kernel's conn_reuse_mode does: same real server.
             toRealServer(s, e, buffer, offset, checksumPartial, nowNs, nowMs);
@@ -178,6 +181,54 @@ final class PacketPipeline {
         }
     }
 
+    /**
+     * A packet the director's kernel queued to lvsd after the operator's rules marked it (docs/fwmark.md):
+     * complete (no offload metadata), with a synthetic Ethernet header. Its connection if it has one,
+     * else the service for its mark, else the address/port service (§1.2), schedules it. Returns true
+     * when lvsd took the packet (the kernel's copy is then dropped), false to leave it to the kernel as
+     * IPVS leaves a packet no service wants.
+     */
+    boolean onMarkedFrame(int ifIndex, int mark, MutableDirectBuffer buffer, int offset, int length,
+                          long nowNs, long nowMs) {
+        TableSnapshot s = snapshot;
+        if (s == null) {
+            return false;
+        }
+        this.offload = Offload.NONE;
+        this.ingressIfIndex = ifIndex;
+        int verdict = parser.classify(buffer, offset, length, flow);
+        // ICMP errors are matched to connections on the AF_PACKET path, which saw this packet first.
+        if (!ParseVerdict.hasFlowKey(verdict) || !flow.isIpv4() || flow.icmpInnerOffset() != FlowKey.ABSENT) {
+            return false;
+        }
+        int protocol = flow.protocol();
+        if (protocol != TCP && protocol != UDP) {
+            return false;
+        }
+        int e = connections.table().findInbound(ConnectionTable.AF_INET, protocol, 0, flow.srcIpv4() & 0xffffffffL,
+            flow.srcPort(), 0, flow.dstIpv4() & 0xffffffffL, flow.dstPort());
+        if (e != ConnectionTable.NOT_FOUND) {
+            toRealServer(s, e, buffer, offset, false, nowNs, nowMs);
+            return true;
+        }
+        int service = s.serviceForMark(mark);
+        if (service == TableSnapshot.NO_SERVICE) {
+            service = s.service(protocol, flow.dstIpv4(), flow.dstPort());
+        }
+        if (service == TableSnapshot.NO_SERVICE
+            || protocol == TCP && (flow.tcpFlags() & (TCP_SYN | TCP_RST)) != TCP_SYN) {
+            return false; // IPVS accepts what it cannot schedule: the local stack answers (RST)
+        }
+        e = schedule(s, service, nowMs);
+        if (e != ConnectionTable.NOT_FOUND) {
+            toRealServer(s, e, buffer, offset, false, nowNs, nowMs);
+            if ((connections.table().flags(e) & ConnectionFlags.ONE_PACKET) != 0) {
+                connections.releaseOnePacket(e, nowMs);
+            }
+        }
+        return true;
+    }
+
     /** ip_vs_schedule: a new connection through a template (persistent service) or the scheduler alone. */
     private int schedule(TableSnapshot s, int service, long nowMs) {
         int serviceFlags = s.serviceFlags[service];
@@ -202,7 +253,7 @@ final class PacketPipeline {
     }
 
     private int scheduleAlone(TableSnapshot s, int service, int onePacket, long nowMs) {
-        if (flow.dstPort() != s.servicePort[service]) {
+        if (flow.dstPort() != s.servicePort[service] && s.serviceFwmark[service] == 0) {
             // Found through the port-0 fallback: "port zero only supported in persistent services".
             // (A fwmark service, whose port is 0 and never asked for, must not come through here.)
             events.count(DataPlaneEvents.DROPPED_NO_DESTINATION);

@@ -49,7 +49,7 @@ public final class SnapshotCompiler {
         int destinations = 0;
         for (ServiceEntry s : services) {
             ServiceKey k = s.spec().key();
-            if (!k.isFwmark()) {
+            if (!k.isFwmark() || k.family() == AddressFamily.INET) { // IPv4 fwmark services only (docs/fwmark.md)
                 ipv4.add(s);
                 for (RealServerEntry d : s.realServers()) {
                     if (d.spec().address().family() == k.family()) {
@@ -70,6 +70,7 @@ public final class SnapshotCompiler {
         b.servicePort = new int[n];
         b.serviceFlags = new int[n];
         b.serviceCounterSlot = new int[n];
+        b.serviceFwmark = new int[n];
         b.servicePersistenceSeconds = new int[n];
         b.serviceNetmask = new long[n];
         b.firstDestination = new int[n];
@@ -115,7 +116,11 @@ public final class SnapshotCompiler {
             b.serviceCounterSlot[s] = slots.slotFor(e.id());
             b.servicePersistenceSeconds[s] = e.spec().isPersistent() ? e.spec().timeoutSeconds() : 0;
             b.serviceNetmask[s] = e.spec().netmask();
-            if (v6) {
+            if (k.isFwmark()) {
+                b.serviceFwmark[s] = (int) k.fwmark();
+                b.serviceByMark.put((int) k.fwmark(), s);
+                b.fwmarkServiceSlots.add(b.serviceCounterSlot[s]);
+            } else if (v6) {
                 b.serviceByKey6.put(b.serviceAddressHi[s], b.serviceAddressLo[s],
                     TableSnapshot.key6(b.serviceProtocol[s], k.port()), s);
                 b.virtualAddresses6.put(b.serviceAddressHi[s], b.serviceAddressLo[s], 0, s);

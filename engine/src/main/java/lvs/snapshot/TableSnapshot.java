@@ -4,6 +4,7 @@ import lvs.dataplane.net.Ipv4Routes;
 import lvs.dataplane.net.Ipv6KeyMap;
 import lvs.dataplane.net.Ipv6Routes;
 import lvs.dataplane.net.Nic;
+import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntHashSet;
 import org.agrona.collections.Long2LongHashMap;
@@ -23,6 +24,10 @@ public final class TableSnapshot {
     public static final int NO_SERVICE = -1;
 
     final Long2LongHashMap serviceByKey;
+    /** Firewall mark → service, for {@code -f} services (IPv4); looked up before address and port (§1.2). */
+    final Int2IntHashMap serviceByMark;
+    /** Counter slots of the {@code -f} services (what a connection records as its service). */
+    final IntHashSet fwmarkServiceSlots;
     final IntHashSet virtualAddresses;
     final Ipv6KeyMap serviceByKey6;
     final Ipv6KeyMap virtualAddresses6;
@@ -38,6 +43,8 @@ public final class TableSnapshot {
     public final int[] servicePort;
     public final int[] serviceFlags;
     public final int[] serviceCounterSlot;
+    /** The service's firewall mark, 0 for an address/port service. */
+    public final int[] serviceFwmark;
     /** Persistence timeout ({@code -p}), seconds; 0 when not persistent. */
     public final int[] servicePersistenceSeconds;
     /** Persistence netmask ({@code -M}): IPv4 mask in host order, or IPv6 prefix length (ServiceSpec's form). */
@@ -82,6 +89,9 @@ public final class TableSnapshot {
 
     TableSnapshot(Builder b) {
         serviceByKey = b.serviceByKey;
+        serviceByMark = b.serviceByMark;
+        fwmarkServiceSlots = b.fwmarkServiceSlots;
+        serviceFwmark = b.serviceFwmark;
         virtualAddresses = b.virtualAddresses;
         serviceByKey6 = b.serviceByKey6;
         virtualAddresses6 = b.virtualAddresses6;
@@ -146,19 +156,6 @@ public final class TableSnapshot {
         return (int) s;
     }
 
-    /** The destination whose counter slot a connection recorded, or -1 when it is no longer in the table. */
-    public int destinationForSlot(int counterSlot) {
-        return destinationBySlot.get(counterSlot);
-    }
-
-    /**
-     * The persistence timeout in milliseconds as an unsigned 32-bit value, the form the connection table
-     * keeps timeouts in (the 31-day maximum does not fit a signed int).
-     */
-    public int servicePersistenceTimeoutMs(int service) {
-        return (int) (servicePersistenceSeconds[service] * 1000L);
-    }
-
     static int key6(int protocol, int port) {
         return protocol << 16 | port;
     }
@@ -177,6 +174,34 @@ public final class TableSnapshot {
         return virtualAddresses6.containsKey(hi, lo, 0);
     }
 
+    /** The destination whose counter slot a connection recorded, or -1 when it is no longer in the table. */
+    public int destinationForSlot(int counterSlot) {
+        return destinationBySlot.get(counterSlot);
+    }
+
+    /**
+     * The persistence timeout in milliseconds as an unsigned 32-bit value, the form the connection table
+     * keeps timeouts in (the 31-day maximum does not fit a signed int).
+     */
+    public int servicePersistenceTimeoutMs(int service) {
+        return (int) (servicePersistenceSeconds[service] * 1000L);
+    }
+
+    /** The {@code -f} service for firewall mark {@code mark}, or {@link #NO_SERVICE} (also for mark 0). */
+    public int serviceForMark(int mark) {
+        return mark == 0 ? NO_SERVICE : serviceByMark.get(mark);
+    }
+
+    /** True when counter slot {@code slot} (a connection's service) is a {@code -f} service's. */
+    public boolean isFwmarkServiceSlot(int slot) {
+        return fwmarkServiceSlots.contains(slot);
+    }
+
+    /** True when some {@code -f} service exists (only then can a packet arrive by its mark). */
+    public boolean hasFwmarkServices() {
+        return !serviceByMark.isEmpty();
+    }
+
     /** True when some service uses {@code address} as its VIP (for the ARP responder and the guard). */
     public boolean isVirtualAddress(int address) {
         return virtualAddresses.contains(address);
@@ -190,6 +215,9 @@ public final class TableSnapshot {
     /** Mutable arrays the compiler fills. */
     static final class Builder {
         Long2LongHashMap serviceByKey = new Long2LongHashMap(-1);
+        Int2IntHashMap serviceByMark = new Int2IntHashMap(-1);
+        IntHashSet fwmarkServiceSlots = new IntHashSet();
+        int[] serviceFwmark;
         IntHashSet virtualAddresses = new IntHashSet();
         Ipv6KeyMap serviceByKey6 = new Ipv6KeyMap(16, -1);
         Ipv6KeyMap virtualAddresses6 = new Ipv6KeyMap(16, -1);

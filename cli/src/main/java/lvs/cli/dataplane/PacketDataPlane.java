@@ -13,6 +13,9 @@ import lvs.io.PacketIo;
 import lvs.io.afpacket.AfPacket;
 import lvs.io.afpacket.AfPacketConfig;
 import lvs.io.afpacket.AfPacketIo;
+import lvs.io.kernel.FwmarkQueueRules;
+import lvs.io.nfqueue.NfQueueSocket;
+import lvs.snapshot.TableSnapshot;
 import lvs.model.ForwardingMethod;
 import lvs.snapshot.ServiceScheduler;
 import lvs.snapshot.SpiScheduler;
@@ -29,10 +32,14 @@ public final class PacketDataPlane implements PacketEngine {
     /** Counter slots (services + real servers ever created) and connection table size. */
     private static final int MAX_OBJECTS = Integer.getInteger("lvsd.maxObjects", 65_536);
     private static final int MAX_CONNECTIONS = Integer.getInteger("lvsd.maxConnections", 1 << 17);
+    /** The NFQUEUE queue marked packets come back on ({@code -f} services, docs/fwmark.md); "LV" = 0x4c56. */
+    private static final int FWMARK_QUEUE = Integer.getInteger("lvsd.fwmarkQueue", 0x4c56);
 
     private final lvs.dataplane.DataPlane engine = new lvs.dataplane.DataPlane(MAX_OBJECTS, MAX_CONNECTIONS);
     private final ServiceScheduler.Factory schedulers;
     private KernelGuardUpdater guard;
+    private NfQueueSocket markedPackets;
+    private FwmarkQueueUpdater fwmarkRules;
     private boolean started;
 
     public PacketDataPlane(ServiceScheduler.Factory schedulers) {
@@ -76,11 +83,12 @@ public final class PacketDataPlane implements PacketEngine {
             return;
         }
         guard = KernelGuardUpdater.open(names);
+        openMarkedPackets((AfPacketIo) io);
         Forwarder[] forwarders = new Forwarder[ForwardingMethod.values().length];
         forwarders[ForwardingMethod.MASQUERADE.kernelValue()] = new MasqueradeForwarder();
         forwarders[ForwardingMethod.ROUTE.kernelValue()] = new DirectRoutingForwarder();
         forwarders[ForwardingMethod.TUNNEL.kernelValue()] = new TunnelForwarder();
-        engine.start(new TableRules(table), io, forwarders, schedulers, () -> describe(names), guard);
+        engine.start(new TableRules(table), io, forwarders, schedulers, () -> describe(names), listeners());
         started = true;
         log("forwarding on " + String.join(", ", names));
     }
@@ -95,6 +103,39 @@ public final class PacketDataPlane implements PacketEngine {
         if (started) {
             engine.awaitApplied(generation, timeoutMs);
         }
+    }
+
+    /** Firewall-mark services: marked packets come back from the kernel on an NFQUEUE queue. */
+    private void openMarkedPackets(AfPacketIo io) {
+        try {
+            markedPackets = NfQueueSocket.open(FWMARK_QUEUE);
+        } catch (Exception | LinkageError e) {
+            log("firewall-mark services are off: cannot read NFQUEUE queue " + FWMARK_QUEUE + " (" + e.getMessage() + ")");
+            return;
+        }
+        io.wakeAlsoOn(markedPackets.fd());
+        engine.receiveMarkedPackets(markedPackets);
+        fwmarkRules = new FwmarkQueueUpdater(new FwmarkQueueRules(FWMARK_QUEUE));
+    }
+
+    /** The kernel guard, then the fwmark queue rules, around each published snapshot. */
+    private lvs.dataplane.DataPlane.SnapshotListener listeners() {
+        KernelGuardUpdater g = guard;
+        FwmarkQueueUpdater f = fwmarkRules;
+        return new lvs.dataplane.DataPlane.SnapshotListener() {
+            @Override
+            public void beforePublish(TableSnapshot snapshot) {
+                g.beforePublish(snapshot);
+                if (f != null) {
+                    f.beforePublish(snapshot);
+                }
+            }
+
+            @Override
+            public void afterPublish(TableSnapshot snapshot) {
+                g.afterPublish(snapshot);
+            }
+        };
     }
 
     private static List<Nic> describe(List<String> names) {
@@ -115,6 +156,12 @@ public final class PacketDataPlane implements PacketEngine {
         }
         if (guard != null) {
             guard.close();
+        }
+        if (fwmarkRules != null) {
+            fwmarkRules.close();
+        }
+        if (markedPackets != null) {
+            markedPackets.close(); // after the agent stopped: it was the only reader
         }
     }
 

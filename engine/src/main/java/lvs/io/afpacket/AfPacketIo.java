@@ -22,13 +22,15 @@ public final class AfPacketIo implements PacketIo {
     private final PacketIoCounters counters;
     private final NativeMemory pollFds;
     private int nextSocket;
+    /** One more descriptor {@link #awaitFrames} wakes up on (-1: none; poll(2) skips negative fds). */
+    private int extraWakeFd = -1;
     private boolean closed;
 
     private AfPacketIo(AfPacketSocket[] sockets, PacketIoCounters counters) {
         this.sockets = sockets;
         this.counters = counters;
         interfaces = new int[sockets.length];
-        pollFds = new NativeMemory(sockets.length * POLLFD_SIZE);
+        pollFds = new NativeMemory((sockets.length + 1) * POLLFD_SIZE);
         for (int i = 0; i < sockets.length; i++) {
             interfaces[i] = sockets[i].info.index();
         }
@@ -106,11 +108,23 @@ public final class AfPacketIo implements PacketIo {
             pollFds.buffer.putShort(i * POLLFD_SIZE + 4, (short) LinuxSyscalls.POLLIN);
             pollFds.buffer.putShort(i * POLLFD_SIZE + 6, (short) 0);
         }
+        int extra = sockets.length * POLLFD_SIZE;
+        pollFds.buffer.putInt(extra, extraWakeFd);
+        pollFds.buffer.putShort(extra + 4, (short) LinuxSyscalls.POLLIN);
+        pollFds.buffer.putShort(extra + 6, (short) 0);
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, (timeoutNs + 999_999) / 1_000_000);
-        LinuxSyscalls.load().poll(pollFds.address, sockets.length, timeoutMs);
+        LinuxSyscalls.load().poll(pollFds.address, sockets.length + 1, timeoutMs);
         for (AfPacketSocket socket : sockets) {
             socket.collectKernelDrops(); // idle time is when a syscall per socket costs nothing
         }
+    }
+
+    /**
+     * Makes {@link #awaitFrames} also return when {@code fd} becomes readable: a second packet source
+     * read by the same thread (lvsd's NFQUEUE socket) then waits no longer than a frame would.
+     */
+    public void wakeAlsoOn(int fd) {
+        extraWakeFd = fd;
     }
 
     @Override
