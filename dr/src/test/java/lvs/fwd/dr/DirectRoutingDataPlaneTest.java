@@ -236,6 +236,24 @@ class DirectRoutingDataPlaneTest {
         assertThat(dataPlane.stats().counters(SERVICE_ID).outPackets()).isZero();
     }
 
+    @Test
+    void realServerOnTheClientsLanLeavesThroughTheInterfaceItCameIn() {
+        // Seed 003 as published: director, real servers and the router on one /24.
+        entries = rules("198.18.0.12", "198.18.0.13");
+        invoker.learnNeighbour(D0, Addresses.ipv4("198.18.0.12"), Addresses.mac("02:00:00:00:00:0c"));
+        invoker.learnNeighbour(D0, Addresses.ipv4("198.18.0.13"), Addresses.mac("02:00:00:00:00:0d"));
+        invoker.publish();
+        step();
+        List<InMemoryPacketIo.Frame> out = send(D0, fromClient(40000, TcpHeader.SYN).build(), 0L);
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).ifIndex()).isEqualTo(D0);
+        byte[] b = out.get(0).bytes();
+        String dst = String.format("%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
+        assertThat(dst).isIn("02:00:00:00:00:0c", "02:00:00:00:00:0d");
+        assertFrameEquals(PacketBuilder.frame().eth(D0_MAC, dst).ipv4(CLIENT, VIP).ttl(63).tcp(40000, 80)
+            .flags(TcpHeader.SYN).build(), out.get(0).buffer());
+    }
+
     private ConnectionView only() {
         List<ConnectionView> conns = invoker.connections(now);
         assertThat(conns).hasSize(1);
