@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Timeout;
 class RealServerScriptTest {
     private static final String VIP = "198.18.7.100";
     private static final String VIP_ALREADY_THERE = "198.18.7.101";
+    /** Everything lvs-realserver could touch (IPv6 DAD may finish meanwhile: "tentative" is not compared). */
     private static final String SNAPSHOT = "for f in /proc/sys/net/ipv4/conf/*/*; do echo \"$f $(cat $f 2>/dev/null)\"; done;"
-        + " ip -o addr; ip -o link | sed 's/ qlen.*//'; ip -o route show table all";
+        + " ip -o addr | sed 's/ tentative//'; ip -o link | sed 's/ qlen.*//'; ip -o route show table all";
 
     private String ns;
     private Path stateDir;
@@ -93,9 +94,32 @@ class RealServerScriptTest {
         assertThat(realServer("status").out()).startsWith("stopped");
     }
 
+    @Test
+    void tunModeRunsTheDecapsulatorAndStopRemovesItWithEverythingElse() throws Exception {
+        assumeTrue(!Files.isDirectory(Path.of("/sys/class/net/tunl0")), "tunl0 exists here: the kernel decapsulates");
+        assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun");
+        String before = inNs("sh", "-c", SNAPSHOT + "; nft list ruleset").out();
+
+        NatLab.Result start = realServerWith("lvs.cli.realserver.TunnelDecapsulator", "start", "--vip", VIP,
+            "--mode", "tun");
+        assertThat(start.status()).as(start.toString()).isZero();
+        assertThat(inNs("ip", "-o", "link", "show").out()).contains("lvstun0");
+        assertThat(inNs("ip", "-o", "-4", "addr", "show", "dev", "lo").out()).contains(VIP + "/32");
+        assertThat(realServer("status").out()).contains("decapsulator pid");
+
+        NatLab.Result stop = realServerWith("lvs.cli.realserver.TunnelDecapsulator", "stop");
+        assertThat(stop.status()).as(stop.toString()).isZero();
+        assertThat(inNs("sh", "-c", SNAPSHOT + "; nft list ruleset").out()).isEqualTo(before);
+        assertThat(DrLab.run(List.of("ip", "netns", "pids", ns), 10).out().trim()).as("no process left").isEmpty();
+    }
+
     private NatLab.Result realServer(String... args) throws Exception {
+        return realServerWith("lvs.test.NoSuchDecapsulator", args);
+    }
+
+    private NatLab.Result realServerWith(String decapsulatorClass, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "env",
-            "LVS_REALSERVER_STATE_DIR=" + stateDir, "LVS_DECAPSULATOR_CLASS=lvs.test.NoSuchDecapsulator",
+            "LVS_REALSERVER_STATE_DIR=" + stateDir, "LVS_DECAPSULATOR_CLASS=" + decapsulatorClass,
             NatLab.projectDir().resolve("bin/lvs-realserver").toString()));
         cmd.addAll(List.of(args));
         return DrLab.run(cmd, 30);
