@@ -67,9 +67,9 @@ final class OptionMatrix {
     /** The command x option check; throws (after printing) on the first problem. */
     static void checkCommand(Command command, Set<OptionBit> given, Io io) {
         OptionBit first = null;
+        String what = command.internalName() + "' command";
         for (OptionBit bit : OptionBit.values()) {
             char cell = COMMAND_ROWS[bit.ordinal()].charAt(command.ordinal());
-            String what = command.internalName() + "' command";
             first = checkCell(cell, bit, given.contains(bit), first, what, io);
         }
     }
@@ -77,10 +77,10 @@ final class OptionMatrix {
     /** The tunnel type x tunnel option check, only for {@code -a}/{@code -e} with {@code -i}. */
     static void checkTunnel(TunnelType type, Set<OptionBit> given, Io io) {
         OptionBit first = null;
+        String what = type.optionName() + "' tunnel type";
         for (int row = 0; row < TUNNEL_OPTIONS.size(); row++) {
             OptionBit bit = TUNNEL_OPTIONS.get(row);
             char cell = TUNNEL_ROWS[row].charAt(type.ordinal());
-            String what = type.optionName() + "' tunnel type";
             first = checkCell(cell, bit, given.contains(bit), first, what, io);
         }
     }

@@ -1,7 +1,5 @@
 package lvs.cli.ipvsadm.restore;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,41 +18,66 @@ public final class ConfigStream {
     static final int MAX_WORD_BYTES = 4096;
 
     private final InputStream in;
+    // Our own buffering: a byte at a time through BufferedInputStream (synchronized) and
+    // ByteArrayOutputStream (synchronized, plus a copy per word) was 40 % of a 110,000-line -R.
+    private final byte[] buffer = new byte[64 * 1024];
+    private int position;
+    private int limit;
+    private final byte[] word = new byte[MAX_WORD_BYTES];
+    private int wordLength;
 
     public ConfigStream(InputStream in) {
-        this.in = new BufferedInputStream(in);
+        this.in = in;
     }
 
     /** The next line's words (possibly none), or null at end of input. */
     public List<String> nextLine() throws IOException {
         List<String> words = new ArrayList<>();
-        ByteArrayOutputStream word = new ByteArrayOutputStream();
+        wordLength = 0;
         int trailingBlanks = 0;
         while (true) {
-            int c = in.read();
-            if (c < 0) {
-                if (word.size() > 0) {
-                    words.add(word.toString(StandardCharsets.UTF_8));
+            if (position == limit && !fill()) {
+                if (wordLength > 0) {
+                    words.add(takeWord());
                     return words;
                 }
                 return !words.isEmpty() && trailingBlanks == 1 ? words : null;
             }
+            int c = buffer[position++] & 0xff;
             trailingBlanks = c == ' ' || c == '\t' || c == '\r' ? trailingBlanks + 1 : 0;
             if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-                if (word.size() > 0) {
-                    words.add(word.toString(StandardCharsets.UTF_8));
-                    word.reset();
+                if (wordLength > 0) {
+                    words.add(takeWord());
                 }
                 if (c == '\n') {
                     return words;
                 }
                 continue;
             }
-            word.write(c);
-            if (word.size() == MAX_WORD_BYTES) {
-                words.add(word.toString(StandardCharsets.UTF_8));
-                word.reset();
+            word[wordLength++] = (byte) c;
+            if (wordLength == MAX_WORD_BYTES) {
+                words.add(takeWord());
             }
         }
+    }
+
+    private String takeWord() {
+        String w = new String(word, 0, wordLength, StandardCharsets.UTF_8);
+        wordLength = 0;
+        return w;
+    }
+
+    /** Refills the buffer; false at end of input. */
+    private boolean fill() throws IOException {
+        int n;
+        do {
+            n = in.read(buffer, 0, buffer.length);
+        } while (n == 0);
+        if (n < 0) {
+            return false;
+        }
+        position = 0;
+        limit = n;
+        return true;
     }
 }
