@@ -31,6 +31,10 @@ SWEEP="${SWEEP:-100000 150000 200000 250000 300000 400000 500000 600000 800000}"
 SWEEP_SECONDS="${SWEEP_SECONDS:-3}"
 WARMUP_SECONDS="${WARMUP_SECONDS:-5}"   # paced warm-up blast (JIT), at a rate lvsd keeps up with
 WARMUP_PPS="${WARMUP_PPS:-100000}"
+# Priority of everything the benchmark runs (generator, wrk, nginx, lvsd). The kernel forwards in
+# softirq, ahead of every process; lvsd and the generator are processes that would otherwise share
+# their CPU with whatever else runs on the box (other people's builds), so they get a higher priority.
+BENCH_NICE="${BENCH_NICE:--10}"
 MAX_PKTS=$((UDP_SECONDS * 2000000))     # hard bound on top of the time bound
 
 [ "$(id -u)" = 0 ] || { echo "forwarding.sh: needs root (network namespaces)" >&2; exit 1; }
@@ -132,8 +136,10 @@ http {
              location / { return 200 "hello from rs\n"; } }
 }
 EOF
-    inr taskset -c 0 nginx -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log"
+    inr nice -n "$BENCH_NICE" taskset -c 0 nginx -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log"
     cc -O2 -o "$work/udpblast" "$root/benchmarks/scripts/udpblast.c"
+    mkdir -p "$work/cp"
+    if [ -f "$root/cli/target/lvs-cli.jar" ]; then cp "$root/cli/target/lvs-cli.jar" "$root"/cli/target/lib/*.jar "$work/cp/"; fi
 }
 
 # --- measurements ----------------------------------------------------------------------------------
@@ -156,7 +162,7 @@ udp_run() {
     local mode="$1" kind="$2" dst="$3" rate="$4" secs="${5:-$UDP_SECONDS}"
     local s0 s1 c0 c1 l0 l1 out
     s0="$(sink_count)"; c0="$(cpustat)"; l0="$(lvsd_cpu)"
-    out="$(inc taskset -c 0 "$work/udpblast" c0 $MAC_C0 $MAC_D0 $CLI_IP "$dst" $UDP_PORT "$FLOWS" \
+    out="$(inc nice -n "$BENCH_NICE" taskset -c 0 "$work/udpblast" c0 $MAC_C0 $MAC_D0 $CLI_IP "$dst" $UDP_PORT "$FLOWS" \
         "$secs" "$MAX_PKTS" "$rate")"
     sleep 0.2   # let the queues drain into the counter
     s1="$(sink_count)"; c1="$(cpustat)"; l1="$(lvsd_cpu)"
@@ -173,7 +179,9 @@ hz = 100.0
 lvsd_s = (int(l1) - int(l0)) / hz
 # the forwarder's CPU: interrupt/softirq time on CPU1 (kernel forwarding, AF_PACKET delivery) plus
 # lvsd's own time (pinned to CPU1); not CPU1's whole busy time, which includes other people's builds
-fwd_s = si1 / hz + lvsd_s
+# Tick accounting counts a softirq tick that lands while lvsd runs in both columns, so for lvsd the
+# sum is capped at the elapsed time and is an upper bound (lvsd's own time alone is the lower bound).
+fwd_s = min(si1 / hz + lvsd_s, tot1 / hz)
 ns_per_pkt = fwd_s / fwd * 1e9 if fwd else float("nan")
 print("\t".join(map(str, [rnd, mode, kind, round(sent / secs), round(fwd / secs), f"{fwd / sent:.3f}" if sent else "nan",
       f"{100 * busy0 / tot0:.0f}", f"{100 * busy1 / tot1:.0f}", f"{100 * si1 / tot1:.0f}",
@@ -202,9 +210,9 @@ udp_sweep() {
 # http_run MODE URL: wrk with short connections; appends a result line
 http_run() {
     local mode="$1" url="$2" c0 c1 out
-    inc taskset -c 0 wrk -t1 -c"$HTTP_CONNS" -d2s -H "Connection: close" "$url" >/dev/null 2>&1 || true   # warm-up
+    inc nice -n "$BENCH_NICE" taskset -c 0 wrk -t1 -c"$HTTP_CONNS" -d2s -H "Connection: close" "$url" >/dev/null 2>&1 || true   # warm-up
     c0="$(cpustat)"
-    out="$(inc taskset -c 0 timeout $((HTTP_SECONDS + 10)) wrk -t1 -c"$HTTP_CONNS" -d"${HTTP_SECONDS}s" --latency \
+    out="$(inc nice -n "$BENCH_NICE" taskset -c 0 timeout $((HTTP_SECONDS + 10)) wrk -t1 -c"$HTTP_CONNS" -d"${HTTP_SECONDS}s" --latency \
         -H "Connection: close" "$url" 2>&1)" || true
     c1="$(cpustat)"
     echo "$out" >"$work/wrk-$mode-$round.txt"
@@ -233,7 +241,8 @@ PY
 start_lvsd() {
     rm -f "$sock" "$work/lvsd.state"
     # not through ind(): a backgrounded function would make $! a subshell, not lvsd's JVM
-    ip netns exec "$D" taskset -c 1 env LVSD_SOCKET="$sock" "$root/bin/lvsd" --socket "$sock" --state-file "$work/lvsd.state" \
+    # lvsd runs from a copy of the jars: a colleague's rebuild during the run must not swap classes under it
+    ip netns exec "$D" nice -n "$BENCH_NICE" taskset -c 1 env LVSD_SOCKET="$sock" LVS_CLASSPATH="$work/cp/*" "$root/bin/lvsd" --socket "$sock" --state-file "$work/lvsd.state" \
         >>"$work/lvsd.log" 2>&1 &
     lvsd_pid=$!
     local i
@@ -316,7 +325,7 @@ teardown_lvs-tun() { teardown_lvs; inr ip route del $CLI_IP/32 via $CLI_DIRECT d
 
 # --- run ---------------------------------------------------------------------------------------------
 topology
-echo "# $(date -u +%FT%TZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null) modes: $MODES rounds: $ROUNDS"
+echo "# $(date -u +%FT%TZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null) modes: $MODES rounds: $ROUNDS nice: $BENCH_NICE"
 echo "# uptime before: $(uptime)"
 for round in $(seq 1 "$ROUNDS"); do
     for mode in $MODES; do
@@ -325,7 +334,7 @@ for round in $(seq 1 "$ROUNDS"); do
         read -r dst url < <("target_$mode")
         # reachability check, then JIT/caches warm: a short bounded blast
         inc curl -s -m 3 -o /dev/null -w '  curl %{http_code}\n' "$url" || echo "  curl failed"
-        inc taskset -c 0 "$work/udpblast" c0 $MAC_C0 $MAC_D0 $CLI_IP "$dst" $UDP_PORT "$FLOWS" "$WARMUP_SECONDS" 2000000 "$WARMUP_PPS" >/dev/null
+        inc nice -n "$BENCH_NICE" taskset -c 0 "$work/udpblast" c0 $MAC_C0 $MAC_D0 $CLI_IP "$dst" $UDP_PORT "$FLOWS" "$WARMUP_SECONDS" 2000000 "$WARMUP_PPS" >/dev/null
         udp_run "$mode" saturate "$dst" 0
         udp_run "$mode" "paced-$PACED_PPS" "$dst" "$PACED_PPS"
         udp_sweep "$mode" "$dst"
@@ -342,7 +351,7 @@ def rows(f):
     return [l.rstrip("\n").split("\t") for l in open(f)] if os.path.exists(f) else []
 udp, http, lossfree = rows(sys.argv[1]), rows(sys.argv[2]), rows(sys.argv[3])
 print("\n### UDP, 64-byte frames, every run (CPU1 = the forwarder's core)\n")
-print("| round | mode | run | offered pps | forwarded pps | delivered | CPU0 % | CPU1 % | CPU1 irq+softirq % | lvsd process % | forwarder CPU % | forwarder ns / pkt | load avg |")
+print("| round | mode | run | offered pps | forwarded pps | delivered | CPU0 % | CPU1 % | CPU1 irq+softirq % | lvsd process % | forwarder CPU % (≤ 100) | forwarder ns / pkt | load avg |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for r in udp:
     print("| " + " | ".join(r[:3] + [f"{int(r[3]):,}", f"{int(r[4]):,}"] + r[5:]) + " |")
