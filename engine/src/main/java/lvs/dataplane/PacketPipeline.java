@@ -236,7 +236,7 @@ final class PacketPipeline {
             ? ConnectionFlags.ONE_PACKET : 0;
         int e;
         if ((serviceFlags & ServiceFlags.PERSISTENT) != 0) {
-            e = persistence.schedule(s, service, flow, 0, onePacket, nowMs);
+            e = persistence.schedule(s, service, flow, s.serviceFwmark[service], onePacket, nowMs);
         } else {
             e = scheduleAlone(s, service, onePacket, nowMs);
         }

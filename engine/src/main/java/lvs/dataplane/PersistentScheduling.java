@@ -42,7 +42,7 @@ final class PersistentScheduling {
     /**
      * Opens the connection for {@code flow}'s first packet to persistent service {@code service}, or
      * returns {@link ConnectionTable#NOT_FOUND} (counted) when no real server can take it or the table is
-     * full. IPv4 real servers (as the rest of the scheduling path today).
+     * full. Either family: the real server's address comes from the snapshot's (hi, lo) arrays.
      *
      * @param fwmark       the service's firewall mark, 0 for an address/port service
      * @param onePacket    {@link lvs.conn.ConnectionFlags#ONE_PACKET} for an OPS service, else 0
@@ -66,6 +66,7 @@ final class PersistentScheduling {
             templateVaddrLo = af == FlowKey.FAMILY_INET6 ? 0 : fwmark & 0xffffffffL;
         }
 
+        int destAf = s.serviceFamily[service];
         int d = ServiceScheduler.NONE;
         int template = table.findTemplate(af, templateProtocol, snetHi, snetLo, templateVaddrHi, templateVaddrLo,
             templateVport);
@@ -87,7 +88,7 @@ final class PersistentScheduling {
             }
             int templateDport = servicePortAsked && servicePort != FTP_PORT ? s.destinationPort[d] : 0;
             template = connections.openTemplate(af, templateProtocol, snetHi, snetLo, templateVaddrHi,
-                templateVaddrLo, templateVport, ConnectionTable.AF_INET, 0, s.destinationAddress[d] & 0xffffffffL,
+                templateVaddrLo, templateVport, destAf, s.destinationAddressHi[d], s.destinationAddressLo[d],
                 templateDport, s.destinationMethod[d], s.serviceCounterSlot[service], s.destinationCounterSlot[d],
                 s.servicePersistenceTimeoutMs(service), nowMs);
             if (template == ConnectionTable.NOT_FOUND) {
@@ -98,7 +99,7 @@ final class PersistentScheduling {
 
         int realPort = servicePortAsked && s.destinationPort[d] != 0 ? s.destinationPort[d] : dport;
         int e = connections.open(af, flow.protocol(), flow.srcHi(), flow.srcLo(), flow.srcPort(),
-            flow.dstHi(), flow.dstLo(), dport, ConnectionTable.AF_INET, 0, s.destinationAddress[d] & 0xffffffffL,
+            flow.dstHi(), flow.dstLo(), dport, destAf, s.destinationAddressHi[d], s.destinationAddressLo[d],
             realPort, s.destinationMethod[d] | onePacket, s.serviceCounterSlot[service], s.destinationCounterSlot[d],
             template, nowMs);
         // ip_vs_conn_put on the template, whether or not the connection could be made.

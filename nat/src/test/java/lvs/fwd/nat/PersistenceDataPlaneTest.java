@@ -56,6 +56,8 @@ class PersistenceDataPlaneTest {
     private static final long WEB2_ID = 3;
 
     private final InMemoryPacketIo io = new InMemoryPacketIo(new int[] {D0, D1});
+    /** Packets "the kernel marked" for -f services: a mark and a frame, handed over on the next poll. */
+    private final java.util.ArrayDeque<Object[]> marked = new java.util.ArrayDeque<>();
     private DataPlane dataPlane;
     private DataPlane.Invoker invoker;
     private long nowNs = 1_000_000_000L;
@@ -108,6 +110,26 @@ class PersistenceDataPlaneTest {
         Forwarder[] forwarders = new Forwarder[5];
         forwarders[0] = new MasqueradeForwarder();
         dataPlane = new DataPlane(1024, 4096);
+        dataPlane.receiveMarkedPackets(new lvs.io.MarkedPacketSource() {
+            @Override
+            public int poll(lvs.io.MarkedFrameHandler handler, int limit) {
+                int n = 0;
+                for (Object[] m; n < limit && (m = marked.poll()) != null; n++) {
+                    UnsafeBuffer frame = (UnsafeBuffer) m[1];
+                    handler.onMarkedFrame(D0, (Integer) m[0], frame, 0, frame.capacity());
+                }
+                return n;
+            }
+
+            @Override
+            public int fd() {
+                return -1;
+            }
+
+            @Override
+            public void close() {
+            }
+        });
         invoker = dataPlane.invoker(rules, io, forwarders,
             SpiScheduler.factory(n -> SchedulerRegistry.create(n, SchedulerSettings.defaults())), nics, routes,
             nowNs / 1_000_000L);
@@ -328,6 +350,38 @@ class PersistenceDataPlaneTest {
         republish(rules(Protocol.TCP, 0, 0, 0, 0xffffffffL, 0, 1));
         assertThat(send(syn(CLIENT, 40000, 22))).isEqualTo("dropped");
         assertThat(dataPlane.events().get(DataPlaneEvents.DROPPED_NO_DESTINATION)).isEqualTo(1);
+    }
+
+    /** Sends a frame as the kernel's marked copy (NFQUEUE); returns the real server it went to. */
+    private String sendMarked(int mark, UnsafeBuffer frame) {
+        marked.add(new Object[] {mark, frame});
+        step(1);
+        List<InMemoryPacketIo.Frame> out = io.drainTransmitted();
+        if (out.isEmpty()) {
+            return "dropped";
+        }
+        int dst = out.get(0).buffer().getInt(14 + 16, ByteOrder.BIG_ENDIAN);
+        return dst == Addresses.ipv4(WEB1) ? "web1" : dst == Addresses.ipv4(WEB2) ? "web2" : "?";
+    }
+
+    @Test
+    void aFwmarkServiceSharesOneTemplateAcrossProtocolsAndPorts() {
+        ServiceSpec svc = new ServiceSpec(ServiceKey.ofFwmark(lvs.model.AddressFamily.INET, 1), "rr", "",
+            ServiceFlags.PERSISTENT, 20, 0xffffffffL);
+        republish(List.of(new ServiceEntry(SERVICE_ID, svc, List.of(
+            new RealServerEntry(WEB2_ID, masq(WEB2, 0, 1)), new RealServerEntry(WEB1_ID, masq(WEB1, 0, 1))))));
+        assertThat(sendMarked(1, syn(CLIENT, 40000, 80))).isEqualTo("web2");
+        assertThat(sendMarked(1, syn(CLIENT, 40001, 443))).isEqualTo("web2");
+        assertThat(sendMarked(1, datagram(CLIENT, 40002, 53))).isEqualTo("web2");
+        assertThat(sendMarked(1, syn(NEIGHBOUR, 40000, 443))).isEqualTo("web1");
+        List<String> lines = new ArrayList<>();
+        for (ConnectionView v : templates()) {
+            lines.add(v.protocolName() + " " + v.clientAddress() + ":" + v.clientPort() + " " + v.virtualAddress()
+                + ":" + v.virtualPort() + " " + v.destinationAddress() + ":" + v.destinationPort());
+        }
+        // ip_vs_conn: protocol IP, the mark as the virtual address, ports 0.
+        assertThat(lines).containsExactlyInAnyOrder("IP " + CLIENT + ":0 0.0.0.1:0 " + WEB2 + ":0",
+            "IP " + NEIGHBOUR + ":0 0.0.0.1:0 " + WEB1 + ":0");
     }
 
     @Test
