@@ -3,12 +3,13 @@
 #   kernel   the director's kernel forwarding (ip_forward=1, routes): the ceiling
 #   nft      nftables DNAT load balancing with numgen (what a user picks without IPVS)
 #   lvs-nat  bin/lvsd in the director, configured with bin/ipvsadm -A / -a -m
-#   (lvs-dr, lvs-tun: hooks below; they run when listed in MODES and lvsd supports -g / -i)
+#   lvs-dr   lvsd with ipvsadm -a -g (real server prepared by bin/lvs-realserver, replies over c9/r9)
+#   lvs-tun  lvsd with ipvsadm -a -i (bin/lvs-realserver's user-space decapsulator on the real server)
 # Per mode and round: small-packet UDP (saturating, then paced), and HTTP with short connections
 # (wrk, Connection: close, nginx in the real-server namespace), with CPU time from /proc/stat.
 #
 #   sudo benchmarks/scripts/forwarding.sh            (after: mvn -q -DskipTests package)
-# Env: MODES="kernel nft lvs-nat" ROUNDS=2 UDP_SECONDS=5 PACED_PPS=100000 HTTP_SECONDS=5
+# Env: MODES="kernel nft lvs-nat lvs-dr lvs-tun" ROUNDS=2 UDP_SECONDS=5 PACED_PPS=100000 HTTP_SECONDS=5
 #      HTTP_CONNS=50 FLOWS=256 SWEEP="100000 150000 ..." SWEEP_SECONDS=3 WARMUP_SECONDS=5
 #      OUT=FILE (also write the result table there)
 #
@@ -20,7 +21,7 @@
 # mode gets CPU1, the "same core budget"; CPU1's busy time per forwarded packet is the cost.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd -P)"
-MODES="${MODES:-kernel nft lvs-nat}"
+MODES="${MODES:-kernel nft lvs-nat lvs-dr lvs-tun}"
 ROUNDS="${ROUNDS:-2}"
 UDP_SECONDS="${UDP_SECONDS:-5}"
 PACED_PPS="${PACED_PPS:-100000}"
@@ -132,7 +133,7 @@ http {
     access_log off;
     client_body_temp_path $work/nginx/tmp; proxy_temp_path $work/nginx/tmp; fastcgi_temp_path $work/nginx/tmp;
     uwsgi_temp_path $work/nginx/tmp; scgi_temp_path $work/nginx/tmp;
-    server { listen $RIP1:$HTTP_PORT; listen $RIP2:$HTTP_PORT; listen $RS_DIRECT:$HTTP_PORT;
+    server { listen $HTTP_PORT;   # every address: the RIPs, and the VIP on lo for DR/TUN
              location / { return 200 "hello from rs\n"; } }
 }
 EOF
@@ -301,27 +302,25 @@ teardown_lvs() { ipvsadm -Ln --stats >>"$work/ipvsadm-stats.txt" 2>&1 || true; s
 setup_lvs-nat() { setup_lvs -m; }
 target_lvs-nat() { echo "$VIP http://$VIP:$HTTP_PORT/"; }
 teardown_lvs-nat() { teardown_lvs; }
-# DR: the real server holds the VIP (lo, arp_ignore) and answers the client over c9/r9 directly.
-setup_lvs-dr() {
-    inr ip addr add $VIP/32 dev lo
-    inr sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
+# DR and TUN: bin/lvs-realserver prepares the real server (VIP on lo, arp_ignore/arp_announce; for
+# TUN also the decapsulator: this kernel has no ipip module, so it is lvs-realserver's user-space one,
+# a JVM on CPU0). Replies go straight to the client over c9/r9, as in a real DR/TUN cluster.
+realserver() { inr env LVS_REALSERVER_STATE_DIR="$work/rs-state" LVS_CLASSPATH="$work/cp/*" "$root/bin/lvs-realserver" "$@"; }
+setup_direct() {
+    local mode="$1" flag="$2"
+    realserver start --vip $VIP --mode "$mode" --interface r0 >"$work/realserver-$mode.log" 2>&1 \
+        || { cat "$work/realserver-$mode.log" >&2; return 1; }
     inr ip route add $CLI_IP/32 via $CLI_DIRECT dev r9
     inc sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.c0.rp_filter=0 net.ipv4.conf.c9.rp_filter=0
-    setup_lvs -g
+    setup_lvs "$flag"
 }
+teardown_direct() { teardown_lvs; inr ip route del $CLI_IP/32 via $CLI_DIRECT dev r9; realserver stop >/dev/null 2>&1 || true; }
+setup_lvs-dr() { setup_direct dr -g; }
 target_lvs-dr() { echo "$VIP http://$VIP:$HTTP_PORT/"; }
-teardown_lvs-dr() { teardown_lvs; inr ip route del $CLI_IP/32 via $CLI_DIRECT dev r9; inr ip addr del $VIP/32 dev lo; }
-# TUN: the real server must decapsulate IPIP; this kernel has no NET_IPIP (feasibility.md), so the
-# lvs-tun mode needs whatever decapsulator the TUN work provides. Hook: set TUN_RS_SETUP to a command
-# run in the real server's namespace (it gets the VIP as $1) before lvsd is configured with -i.
-setup_lvs-tun() {
-    [ -n "${TUN_RS_SETUP:-}" ] || { echo "lvs-tun: set TUN_RS_SETUP (no IPIP in this kernel)" >&2; return 1; }
-    inr sh -c "$TUN_RS_SETUP" tun-setup $VIP
-    inr ip route add $CLI_IP/32 via $CLI_DIRECT dev r9
-    setup_lvs -i
-}
+teardown_lvs-dr() { teardown_direct; }
+setup_lvs-tun() { setup_direct tun -i; }
 target_lvs-tun() { echo "$VIP http://$VIP:$HTTP_PORT/"; }
-teardown_lvs-tun() { teardown_lvs; inr ip route del $CLI_IP/32 via $CLI_DIRECT dev r9; }
+teardown_lvs-tun() { teardown_direct; }
 
 # --- run ---------------------------------------------------------------------------------------------
 topology
