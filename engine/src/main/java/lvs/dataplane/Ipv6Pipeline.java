@@ -9,6 +9,7 @@ import lvs.dataplane.net.Ipv6Neighbours;
 import lvs.dataplane.net.Ipv6Routes;
 import lvs.dataplane.net.NeighbourTable;
 import lvs.dataplane.net.Nic;
+import lvs.model.ServiceFlags;
 import lvs.packet.EthernetFrame;
 import lvs.packet.FlowKey;
 import lvs.packet.Ipv6Header;
@@ -37,6 +38,7 @@ final class Ipv6Pipeline {
     private final Ipv6Neighbours neighbours;
     private final NeighbourDiscovery discovery;
     private final FrameSink sink;
+    private final PersistentScheduling persistence;
     private final EthernetFrame ethernet = new EthernetFrame();
     private FlowKey flow;
     private long offload;
@@ -50,6 +52,7 @@ final class Ipv6Pipeline {
         this.neighbours = neighbours;
         this.sink = sink;
         this.discovery = new NeighbourDiscovery(neighbours, sink, events);
+        this.persistence = new PersistentScheduling(connections, events);
     }
 
     Ipv6Neighbours neighbours() {
@@ -115,28 +118,58 @@ final class Ipv6Pipeline {
         e = schedule(s, service, nowMs);
         if (e != ConnectionTable.NOT_FOUND) {
             toRealServer(s, e, buffer, offset, partial, nowNs, nowMs);
+            if ((t.flags(e) & ConnectionFlags.ONE_PACKET) != 0) {
+                connections.releaseOnePacket(e, nowMs); // OPS: the entry lives for this datagram only
+            }
         }
     }
 
+    /**
+     * ip_vs_schedule for IPv6, as {@link PacketPipeline}'s: a persistent service through its template
+     * ({@link PersistentScheduling}, {@code -M} as a prefix length), else the scheduler alone.
+     */
     private int schedule(TableSnapshot s, int service, long nowMs) {
+        int serviceFlags = s.serviceFlags[service];
+        int onePacket = (serviceFlags & ServiceFlags.ONEPACKET) != 0 && flow.protocol() == UDP
+            ? ConnectionFlags.ONE_PACKET : 0;
+        int e;
+        if ((serviceFlags & ServiceFlags.PERSISTENT) != 0) {
+            e = persistence.schedule(s, service, flow, s.serviceFwmark[service], onePacket, nowMs);
+        } else {
+            e = scheduleAlone(s, service, onePacket, nowMs);
+        }
+        if (e == ConnectionTable.NOT_FOUND) {
+            return e;
+        }
+        // Connections are counted, templates never are.
+        ConnectionTable t = connections.table();
+        counters.add(0, DataPlaneCounters.CONNS, 1);
+        counters.add(t.serviceId(e), DataPlaneCounters.CONNS, 1);
+        counters.add(t.destinationId(e), DataPlaneCounters.CONNS, 1);
+        events.count(DataPlaneEvents.CONNECTIONS_CREATED);
+        return e;
+    }
+
+    private int scheduleAlone(TableSnapshot s, int service, int onePacket, long nowMs) {
+        if (flow.dstPort() != s.servicePort[service]) {
+            // Found through the port-0 fallback: "port zero only supported in persistent services".
+            events.count(DataPlaneEvents.DROPPED_NO_DESTINATION);
+            return ConnectionTable.NOT_FOUND;
+        }
         ServiceScheduler scheduler = s.scheduler[service];
         int d = scheduler == null ? ServiceScheduler.NONE : scheduler.pick(s, service, flow, connections.destinations());
         if (d == ServiceScheduler.NONE) {
             events.count(DataPlaneEvents.DROPPED_NO_DESTINATION);
             return ConnectionTable.NOT_FOUND;
         }
+        int realPort = s.destinationPort[d] != 0 ? s.destinationPort[d] : flow.dstPort();
         int e = connections.open(ConnectionTable.AF_INET6, flow.protocol(), flow.srcHi(), flow.srcLo(),
             flow.srcPort(), flow.dstHi(), flow.dstLo(), flow.dstPort(),
-            ConnectionTable.AF_INET6, s.destinationAddressHi[d], s.destinationAddressLo[d], s.destinationPort[d],
-            s.destinationMethod[d], s.serviceCounterSlot[service], s.destinationCounterSlot[d], -1, nowMs);
+            ConnectionTable.AF_INET6, s.destinationAddressHi[d], s.destinationAddressLo[d], realPort,
+            s.destinationMethod[d] | onePacket, s.serviceCounterSlot[service], s.destinationCounterSlot[d], -1, nowMs);
         if (e == ConnectionTable.NOT_FOUND) {
             events.count(DataPlaneEvents.DROPPED_TABLE_FULL);
-            return e;
         }
-        counters.add(0, DataPlaneCounters.CONNS, 1);
-        counters.add(s.serviceCounterSlot[service], DataPlaneCounters.CONNS, 1);
-        counters.add(s.destinationCounterSlot[d], DataPlaneCounters.CONNS, 1);
-        events.count(DataPlaneEvents.CONNECTIONS_CREATED);
         return e;
     }
 
