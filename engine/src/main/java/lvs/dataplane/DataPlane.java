@@ -49,6 +49,8 @@ public final class DataPlane implements AutoCloseable {
     private static final boolean DEBUG = "1".equals(System.getenv("LVSD_DEBUG"));
 
     private final CounterSlots slots;
+    /** Control thread only: the slot overflow is reported once. */
+    private boolean slotOverflowReported;
     private final DataPlaneCounters counters;
     private final DestinationCounters destinationCounters;
     private final DataPlaneStats stats;
@@ -148,6 +150,12 @@ public final class DataPlane implements AutoCloseable {
     }
 
     private void publish(TableSnapshot snapshot) {
+        if (slots.hasOverflowed() && !slotOverflowReported) {
+            slotOverflowReported = true;
+            System.err.println("lvsd: more services and real servers were created than -Dlvsd.maxObjects="
+                + slots.capacity() + " counter slots; the excess share one slot (their counters are lumped"
+                + " together). Restart lvsd with a larger -Dlvsd.maxObjects.");
+        }
         agent.publish(snapshot);
         try {
             listener.afterPublish(snapshot);
