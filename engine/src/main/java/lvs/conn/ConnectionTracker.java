@@ -101,6 +101,8 @@ public final class ConnectionTracker {
         if (e == NOT_FOUND) {
             return NOT_FOUND;
         }
+        destinations.hold(serviceId);
+        destinations.hold(destinationId);
         if (destinationId >= 0) {
             destinations.bind(destinationId, false, true);
         }
@@ -134,6 +136,8 @@ public final class ConnectionTracker {
         if (e == NOT_FOUND) {
             return NOT_FOUND;
         }
+        destinations.hold(serviceId);
+        destinations.hold(destinationId);
         if (destinationId >= 0) {
             destinations.bind(destinationId, true, true);
         }
@@ -312,6 +316,9 @@ public final class ConnectionTracker {
             destinations.unbind(dest, (flags & ConnectionFlags.TEMPLATE) != 0,
                 (flags & ConnectionFlags.INACTIVE) != 0);
         }
+        // Last: once the counts reach 0 the control plane may recycle the slots (CounterSlots).
+        destinations.release(table.serviceId(e));
+        destinations.release(dest);
         table.remove(e);
         expiredEntries++;
     }

@@ -24,6 +24,8 @@ public final class DestinationCounters implements ConnectionCounters {
     private final int[] upperThreshold;
     private final int[] lowerThreshold;
     private final int[] overloaded;
+    /** Entries recording the slot as service or destination (what recycling a slot waits for). */
+    private final int[] references;
 
     public DestinationCounters(int maxDestinations) {
         active = new int[maxDestinations];
@@ -32,6 +34,7 @@ public final class DestinationCounters implements ConnectionCounters {
         upperThreshold = new int[maxDestinations];
         lowerThreshold = new int[maxDestinations];
         overloaded = new int[maxDestinations];
+        references = new int[maxDestinations];
     }
 
     public int capacity() {
@@ -56,6 +59,26 @@ public final class DestinationCounters implements ConnectionCounters {
         return (int) INTS.getAcquire(persistent, dest);
     }
 
+    /** Connections and templates recording {@code slot} as their service or destination (any thread). */
+    @Override
+    public int references(int slot) {
+        return (int) INTS.getAcquire(references, slot);
+    }
+
+    /** An entry now records {@code slot} (service or destination); -1 and out-of-range slots are ignored. */
+    void hold(int slot) {
+        if (slot >= 0 && slot < references.length) {
+            add(references, slot, 1);
+        }
+    }
+
+    /** The entry that {@link #hold} counted is freed. */
+    void release(int slot) {
+        if (slot >= 0 && slot < references.length) {
+            add(references, slot, -1);
+        }
+    }
+
     /** Whether the destination is OVERLOADED (schedulers skip it). */
     public boolean isOverloaded(int dest) {
         return (int) INTS.getAcquire(overloaded, dest) != 0;
@@ -74,7 +97,10 @@ public final class DestinationCounters implements ConnectionCounters {
         }
     }
 
-    /** Resets a destination id for re-use by a new destination. Call on the data-plane thread. */
+    /**
+     * Resets a slot's counts, thresholds and OVERLOAD for a new owner (its references are 0 by then, see
+     * {@code CounterSlots}). Call on the data-plane thread.
+     */
     public void reset(int dest) {
         INTS.setRelease(active, dest, 0);
         INTS.setRelease(inactive, dest, 0);

@@ -49,8 +49,8 @@ public final class DataPlane implements AutoCloseable {
     private static final boolean DEBUG = "1".equals(System.getenv("LVSD_DEBUG"));
 
     private final CounterSlots slots;
-    /** Control thread only: the slot overflow is reported once. */
-    private boolean slotOverflowReported;
+    /** Control thread only: objects left without a counter slot are reported once per episode. */
+    private boolean unslottedReported;
     private final DataPlaneCounters counters;
     private final DestinationCounters destinationCounters;
     private final DataPlaneStats stats;
@@ -150,11 +150,15 @@ public final class DataPlane implements AutoCloseable {
     }
 
     private void publish(TableSnapshot snapshot) {
-        if (slots.hasOverflowed() && !slotOverflowReported) {
-            slotOverflowReported = true;
-            System.err.println("lvsd: more services and real servers were created than -Dlvsd.maxObjects="
-                + slots.capacity() + " counter slots; the excess share one slot (their counters are lumped"
-                + " together). Restart lvsd with a larger -Dlvsd.maxObjects.");
+        int unslotted = slots.unslottedObjects();
+        if (unslotted > 0 && !unslottedReported) {
+            unslottedReported = true;
+            System.err.println("lvsd: " + unslotted + " services and real servers have no counter slot (more live"
+                + " objects than -Dlvsd.maxObjects=" + slots.capacity() + " allows, or deleted ones still"
+                + " referenced by connections); they are not forwarded until a slot is free. Restart lvsd"
+                + " with a larger -Dlvsd.maxObjects.");
+        } else if (unslotted == 0) {
+            unslottedReported = false;
         }
         agent.publish(snapshot);
         try {
@@ -182,6 +186,7 @@ public final class DataPlane implements AutoCloseable {
 
     private TableSnapshot compile(SnapshotCompiler compiler, Rules rules, List<Nic> attached, Ipv4Routes routes,
                                   Ipv6Routes routes6) {
+        stats.recycleSlots(agent.installedSequence());
         long generation = rules.generation();
         TableSnapshot snapshot = compiler.compile(rules.entries(), rules.timeouts(), attached, routes, routes6,
             generation);
@@ -210,6 +215,9 @@ public final class DataPlane implements AutoCloseable {
                     if (!current.equals(routes)) {
                         routes = current;
                         recompile = true;
+                    }
+                    if (slots.unslottedObjects() > 0 && slots.retiredCount() > 0) {
+                        recompile = true; // retired slots may have become free for the objects left out
                     }
                 }
                 if (recompile) {

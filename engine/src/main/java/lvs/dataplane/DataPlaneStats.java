@@ -93,9 +93,36 @@ public final class DataPlaneStats implements StatsSource {
 
     @Override
     public synchronized void zeroAll() {
-        for (int slot = 0; slot < baseline.length; slot++) {
+        int used = Math.min(baseline.length, slots.highWater());
+        for (int slot = 0; slot < used; slot++) {
             zeroSlot(slot);
         }
+    }
+
+    /**
+     * Control thread, before a compile: recycles the retired counter slots that nothing references any
+     * more (see {@link CounterSlots}), with their listed counters and rates zeroed for the next owner.
+     * Like {@code -Z} this moves the baseline and restarts the estimator; the data plane's counters,
+     * which only the agent writes, are not touched (nothing writes the slot meanwhile: no snapshot the
+     * agent uses names it and no connection records it).
+     *
+     * @param installedSequence {@link lvs.snapshot.TableSnapshot#sequence} of the snapshot in use
+     * @return the number of slots recycled
+     */
+    public int recycleSlots(long installedSequence) {
+        int[] ready = slots.takeRecyclable(installedSequence, connectionCounts);
+        if (ready.length == 0) {
+            return 0;
+        }
+        synchronized (this) {
+            for (int slot : ready) {
+                zeroSlot(slot);
+            }
+        }
+        for (int slot : ready) {
+            slots.release(slot);
+        }
+        return ready.length;
     }
 
     private void zeroSlot(int slot) {
@@ -108,9 +135,10 @@ public final class DataPlaneStats implements StatsSource {
         return connections.get();
     }
 
-    /** Called every 2 s by the control plane: one estimator step for every slot in use. */
+    /** Called every 2 s by the control plane: one estimator step for every slot ever used. */
     public synchronized void sampleRates() {
-        for (int slot = 0; slot < baseline.length; slot++) {
+        int used = Math.min(baseline.length, slots.highWater());
+        for (int slot = 0; slot < used; slot++) {
             estimator.sample(slot, current(slot));
         }
     }

@@ -35,6 +35,11 @@ public final class ForwardingAgent implements Runnable, FrameHandler, MarkedFram
     private volatile boolean running = true;
     private TableSnapshot installed;
     private volatile long installedGeneration = -1;
+    /** {@link TableSnapshot#sequence} of the snapshot in use: counter slots retired before it may be recycled. */
+    private volatile long installedSequence = -1;
+    /** Per counter slot, the table object whose counts it holds as far as this thread knows (NO_OWNER: none). */
+    private final long[] slotOwner;
+    private static final long NO_OWNER = Long.MIN_VALUE;
     private long nowNs;
     private long nowMs;
 
@@ -47,6 +52,8 @@ public final class ForwardingAgent implements Runnable, FrameHandler, MarkedFram
         this.io = io;
         this.pipeline = pipeline;
         this.connections = connections;
+        this.slotOwner = new long[connections.destinations().capacity()];
+        java.util.Arrays.fill(slotOwner, NO_OWNER);
     }
 
     /** Control thread: the next snapshot to use; the agent picks it up within one duty cycle. */
@@ -69,6 +76,11 @@ public final class ForwardingAgent implements Runnable, FrameHandler, MarkedFram
         return installedGeneration;
     }
 
+    /** Compile sequence of the snapshot in use (any thread); -1 before the first. */
+    long installedSequence() {
+        return installedSequence;
+    }
+
     public void stop() {
         running = false;
     }
@@ -89,8 +101,10 @@ public final class ForwardingAgent implements Runnable, FrameHandler, MarkedFram
         TableSnapshot s = published.get();
         if (s != installed) {
             installed = s;
+            claimSlots(s);
             pipeline.install(s, nowNs);
             installedGeneration = s.generation;
+            installedSequence = s.sequence;
         }
         int frames = io.poll(this, BATCH);
         if (marked != null) {
@@ -107,6 +121,28 @@ public final class ForwardingAgent implements Runnable, FrameHandler, MarkedFram
             }
         }
         return frames;
+    }
+
+    /**
+     * A counter slot that changed owner was recycled (CounterSlots): its connection counts are 0 by
+     * then; clear the previous owner's thresholds and OVERLOAD before the new owner's are set.
+     */
+    private void claimSlots(TableSnapshot s) {
+        for (int i = 0; i < s.serviceCount; i++) {
+            claim(s.serviceCounterSlot[i], s.serviceId[i]);
+        }
+        for (int d = 0; d < s.destinationTotal; d++) {
+            claim(s.destinationCounterSlot[d], s.destinationId[d]);
+        }
+    }
+
+    private void claim(int slot, long id) {
+        if (slot >= 0 && slot < slotOwner.length && slotOwner[slot] != id) {
+            if (slotOwner[slot] != NO_OWNER) {
+                connections.destinations().reset(slot);
+            }
+            slotOwner[slot] = id;
+        }
     }
 
     @Override

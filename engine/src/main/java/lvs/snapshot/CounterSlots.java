@@ -1,58 +1,160 @@
 package lvs.snapshot;
 
+import java.util.Arrays;
+import org.agrona.collections.IntArrayList;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongArrayList;
 
 /**
- * Gives each table object (service or real server id, see {@code lvs.table.StatsSource}) a dense
+ * Gives each live table object (service or real server id, see {@code lvs.table.StatsSource}) a dense
  * counter slot that stays the same across snapshots, so counters and connection counts survive
  * {@code -E}/{@code -e} and a snapshot swap. Slot 0 holds the global totals. Control path only.
  *
- * <p>Slots are not yet recycled when objects are deleted (ids are never reused either), so capacity
- * bounds the ids ever seen. When it runs out, further objects share the last slot, the overflow slot:
- * they are still forwarded, but their counters are lumped together (and not listed: they have no
- * slot of their own), and a connection-count-based scheduler sees their combined counts. That is a
- * degraded mode, reported once through {@link #hasOverflowed()}; it never fails the data plane.
- * Raise {@code -Dlvsd.maxObjects} to avoid it.
+ * <p>Table ids are never reused, but slots are, the way the kernel's destination "trash" works: an
+ * object that a compile no longer sees (deleted from the table) <em>retires</em> its slot, stamped
+ * with that compile's sequence number ({@link #beginCompile}). A retired slot is handed out again only
+ * once (a) the data plane has installed a snapshot of that sequence or later, which no longer names
+ * the slot, so no new connection can bind to it, and (b) no connection or template references it any
+ * more ({@link ConnectionCounters#references}), so an expiring old connection can never count into
+ * (or uncount from) the slot's next owner. See {@link #takeRecyclable} and {@link #release}; whoever
+ * recycles must zero the slot's listed counters first ({@code DataPlaneStats.recycleSlots}).
+ *
+ * <p>When every slot is in use, further objects get {@link #NO_SLOT}: the compiler leaves them out of
+ * the snapshot (no counters, no forwarding) and counts them ({@link #unslottedObjects}); they get a
+ * slot on a later compile once one is free. Raise {@code -Dlvsd.maxObjects} to avoid it.
  */
 public final class CounterSlots {
     public static final int TOTALS = 0;
+    /** {@link #slotFor} when every slot is taken. */
+    public static final int NO_SLOT = -1;
+    private static final long NONE = Long.MIN_VALUE;
+
     private final Long2LongHashMap slotById = new Long2LongHashMap(-1);
     private final int capacity;
-    private final int overflowSlot;
+    /** Per slot: the id owning it ({@link #NONE} when free or retired) and the compile that last saw it. */
+    private final long[] owner;
+    private final long[] seenInCompile;
+    /** Slots never used yet start here. */
     private int next = 1;
-    private boolean overflowed;
+    private final IntArrayList free = new IntArrayList();
+    private final IntArrayList retiredSlots = new IntArrayList();
+    private final LongArrayList retiredAt = new LongArrayList();
+    private long sequence;
+    private int unslottedThisCompile;
+    private int unslotted;
 
-    /** @param capacity slots in all, including the totals and the overflow slot (at least 3) */
+    /** @param capacity slots in all, including the totals (at least 2) */
     public CounterSlots(int capacity) {
-        if (capacity < 3) {
-            throw new IllegalArgumentException("capacity " + capacity + " < 3");
+        if (capacity < 2) {
+            throw new IllegalArgumentException("capacity " + capacity + " < 2");
         }
         this.capacity = capacity;
-        this.overflowSlot = capacity - 1;
+        this.owner = new long[capacity];
+        this.seenInCompile = new long[capacity];
+        Arrays.fill(owner, NONE);
     }
 
-    /** The slot of {@code id}, allocating one on first use; the shared overflow slot when full. */
+    /** Starts a compile: returns its sequence number (what the snapshot carries, 1, 2, ...). */
+    public synchronized long beginCompile() {
+        unslottedThisCompile = 0;
+        return ++sequence;
+    }
+
+    /**
+     * The slot of {@code id}, allocating one on first use (a recycled one first), and marks it seen by
+     * the current compile; {@link #NO_SLOT} when every slot is in use or waiting to be recycled.
+     */
     public synchronized int slotFor(long id) {
-        long slot = slotById.get(id);
-        if (slot >= 0) {
-            return (int) slot;
+        long existing = slotById.get(id);
+        int slot;
+        if (existing >= 0) {
+            slot = (int) existing;
+        } else if (!free.isEmpty()) {
+            slot = free.removeAt(free.size() - 1);
+        } else if (next < capacity) {
+            slot = next++;
+        } else {
+            unslottedThisCompile++;
+            return NO_SLOT;
         }
-        if (next >= overflowSlot) {
-            overflowed = true;
-            return overflowSlot;
+        if (existing < 0) {
+            slotById.put(id, slot);
+            owner[slot] = id;
         }
-        slotById.put(id, next);
-        return next++;
+        seenInCompile[slot] = sequence;
+        return slot;
     }
 
-    /** The slot of {@code id}, or -1 if it has none of its own (never seen, or beyond capacity). */
+    /** Objects that could not be given a slot: {@code n} more in the current compile (e.g. a skipped service's real servers). */
+    public synchronized void countUnslotted(int n) {
+        unslottedThisCompile += n;
+    }
+
+    /**
+     * Ends compile {@code compileSequence}: every slot it did not see retires, stamped with it (its object
+     * left the table; ids are never reused, so it cannot come back).
+     */
+    public synchronized void endCompile(long compileSequence) {
+        for (int slot = 1; slot < next; slot++) {
+            if (owner[slot] != NONE && seenInCompile[slot] != compileSequence) {
+                slotById.remove(owner[slot]);
+                owner[slot] = NONE;
+                retiredSlots.addInt(slot);
+                retiredAt.addLong(compileSequence);
+            }
+        }
+        unslotted = unslottedThisCompile;
+    }
+
+    /**
+     * Removes and returns the retired slots that may be reused: retired by a compile at or before
+     * {@code installedSequence} (the snapshot the data plane forwards with) and referenced by no
+     * connection. The caller zeroes their listed counters, then {@link #release}s them.
+     */
+    public synchronized int[] takeRecyclable(long installedSequence, ConnectionCounters connections) {
+        IntArrayList ready = new IntArrayList();
+        int kept = 0;
+        for (int i = 0; i < retiredSlots.size(); i++) {
+            int slot = retiredSlots.getInt(i);
+            long at = retiredAt.getLong(i);
+            if (at <= installedSequence && connections.references(slot) == 0) {
+                ready.addInt(slot);
+            } else {
+                retiredSlots.setInt(kept, slot);
+                retiredAt.setLong(kept, at);
+                kept++;
+            }
+        }
+        while (retiredSlots.size() > kept) {
+            retiredSlots.removeAt(retiredSlots.size() - 1);
+            retiredAt.removeAt(retiredAt.size() - 1);
+        }
+        return ready.toIntArray();
+    }
+
+    /** Makes a slot from {@link #takeRecyclable} available to new objects. */
+    public synchronized void release(int slot) {
+        free.addInt(slot);
+    }
+
+    /** The slot of {@code id}, or -1 if it has none (never compiled, deleted, or beyond capacity). */
     public synchronized int existingSlot(long id) {
         return (int) slotById.get(id);
     }
 
-    /** True once some object had to share the overflow slot. */
-    public synchronized boolean hasOverflowed() {
-        return overflowed;
+    /** Objects the last finished compile left out for want of a slot. */
+    public synchronized int unslottedObjects() {
+        return unslotted;
+    }
+
+    /** Slots retired and not yet recycled (waiting for the data plane or for connections to expire). */
+    public synchronized int retiredCount() {
+        return retiredSlots.size();
+    }
+
+    /** One past the highest slot ever handed out: slots at or above it have never been used. */
+    public synchronized int highWater() {
+        return next;
     }
 
     public int capacity() {

@@ -13,6 +13,7 @@ import lvs.model.ServiceKey;
 import lvs.model.Timeouts;
 import lvs.table.RealServerEntry;
 import lvs.table.ServiceEntry;
+import org.agrona.collections.IntArrayList;
 
 /**
  * Builds a {@link TableSnapshot} from the table's entries (control path, one thread). Scheduler
@@ -45,19 +46,40 @@ public final class SnapshotCompiler {
     /** The same with IPv6 routes for the IPv6 services' next hops. */
     public TableSnapshot compile(List<ServiceEntry> services, Timeouts timeouts, List<Nic> nics, Ipv4Routes routes,
                                  Ipv6Routes routes6, long generation) {
+        // Counter slots first: an object without one (more live objects than slots) is left out.
+        long sequence = slots.beginCompile();
         List<ServiceEntry> ipv4 = new ArrayList<>();
+        IntArrayList serviceSlots = new IntArrayList();
+        IntArrayList destinationSlots = new IntArrayList(); // per included service's same-family real server
         int destinations = 0;
         for (ServiceEntry s : services) {
             ServiceKey k = s.spec().key();
             if (!k.isFwmark() || k.family() == AddressFamily.INET) { // IPv4 fwmark services only (docs/fwmark.md)
+                int serviceSlot = slots.slotFor(s.id());
+                if (serviceSlot == CounterSlots.NO_SLOT) {
+                    int unslotted = 0;
+                    for (RealServerEntry d : s.realServers()) {
+                        if (d.spec().address().family() == k.family()) {
+                            unslotted++;
+                        }
+                    }
+                    slots.countUnslotted(unslotted);
+                    continue;
+                }
                 ipv4.add(s);
+                serviceSlots.addInt(serviceSlot);
                 for (RealServerEntry d : s.realServers()) {
                     if (d.spec().address().family() == k.family()) {
-                        destinations++;
+                        int slot = slots.slotFor(d.id());
+                        destinationSlots.addInt(slot);
+                        if (slot != CounterSlots.NO_SLOT) {
+                            destinations++;
+                        }
                     }
                 }
             }
         }
+        slots.endCompile(sequence);
         TableSnapshot.Builder b = new TableSnapshot.Builder();
         int n = ipv4.size();
         b.serviceCount = n;
@@ -99,9 +121,11 @@ public final class SnapshotCompiler {
         b.routes6 = routes6;
         b.nics = nics.toArray(new Nic[0]);
         b.generation = generation;
+        b.sequence = sequence;
 
         Map<Long, Kept> nextKept = new HashMap<>();
         int d = 0;
+        int nextSlot = 0;
         for (int s = 0; s < n; s++) {
             ServiceEntry e = ipv4.get(s);
             ServiceKey k = e.spec().key();
@@ -113,7 +137,7 @@ public final class SnapshotCompiler {
             b.serviceAddressLo[s] = lo(k.address());
             b.servicePort[s] = k.port();
             b.serviceFlags[s] = e.spec().flags();
-            b.serviceCounterSlot[s] = slots.slotFor(e.id());
+            b.serviceCounterSlot[s] = serviceSlots.getInt(s);
             b.servicePersistenceSeconds[s] = e.spec().isPersistent() ? e.spec().timeoutSeconds() : 0;
             b.serviceNetmask[s] = e.spec().netmask();
             if (k.isFwmark()) {
@@ -135,6 +159,10 @@ public final class SnapshotCompiler {
                 if (spec.address().family() != k.family()) {
                     continue; // mixed families need an IPv4-in-IPv6 (or reverse) tunnel: not here
                 }
+                int slot = destinationSlots.getInt(nextSlot++);
+                if (slot == CounterSlots.NO_SLOT) {
+                    continue; // no counter slot: not forwarded (counted in CounterSlots#unslottedObjects)
+                }
                 b.destinationId[d] = r.id();
                 b.destinationService[d] = s;
                 b.destinationAddress[d] = v6 ? 0 : spec.address().ipv4();
@@ -143,7 +171,7 @@ public final class SnapshotCompiler {
                 b.destinationPort[d] = spec.port();
                 b.destinationMethod[d] = spec.method().kernelValue();
                 b.destinationWeight[d] = spec.weight();
-                b.destinationCounterSlot[d] = slots.slotFor(r.id());
+                b.destinationCounterSlot[d] = slot;
                 b.destinationUpperThreshold[d] = spec.upperThreshold();
                 b.destinationLowerThreshold[d] = spec.lowerThreshold();
                 b.destinationTunnelType[d] = spec.tunnelType().kernelValue();

@@ -86,6 +86,8 @@ public final class TableSnapshot {
     public final Int2ObjectHashMap<Nic> nicByIndex;
     public final Nic[] nics;
     public final long generation;
+    /** The compile that made this snapshot ({@link CounterSlots#beginCompile}; 0 when built by hand). */
+    public final long sequence;
 
     TableSnapshot(Builder b) {
         serviceByKey = b.serviceByKey;
@@ -141,6 +143,7 @@ public final class TableSnapshot {
             nicByIndex.put(n.index(), n);
         }
         generation = b.generation;
+        sequence = b.sequence;
     }
 
     static long key(int protocol, int address, int port) {
@@ -259,5 +262,6 @@ public final class TableSnapshot {
         Ipv6Routes routes6 = Ipv6Routes.NONE;
         Nic[] nics;
         long generation;
+        long sequence;
     }
 }

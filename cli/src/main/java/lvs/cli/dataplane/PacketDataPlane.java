@@ -29,8 +29,12 @@ import lvs.table.VirtualServerTable;
  * is unavailable, lvsd keeps serving ipvsadm with the control plane alone.
  */
 public final class PacketDataPlane implements PacketEngine {
-    /** Counter slots (services + real servers ever created) and connection table size. */
-    private static final int MAX_OBJECTS = Integer.getInteger("lvsd.maxObjects", 65_536);
+    /**
+     * Counter slots (live services + real servers, plus deleted ones until their connections expire;
+     * slots are recycled, see CounterSlots: 10,000 x 10 = 110,000 fits with room for churn) and
+     * connection table size.
+     */
+    private static final int MAX_OBJECTS = Integer.getInteger("lvsd.maxObjects", 262_144);
     private static final int MAX_CONNECTIONS = Integer.getInteger("lvsd.maxConnections", 1 << 17);
     /** The NFQUEUE queue marked packets come back on ({@code -f} services, docs/fwmark.md); "LV" = 0x4c56. */
     private static final int FWMARK_QUEUE = Integer.getInteger("lvsd.fwmarkQueue", 0x4c56);
