@@ -146,7 +146,7 @@ public final class DataPlane implements AutoCloseable {
                 || (io.flush() >= 0 && io.send(ifIndex, buffer, offset, length, offload));
         PacketPipeline pipeline = new PacketPipeline(tracker, forwarderByMethod, counters, events, neighbours,
             neighbours6, sink);
-        return new ForwardingAgent(io, pipeline, tracker, marked);
+        return new ForwardingAgent(io, pipeline, tracker, marked, events);
     }
 
     private void publish(TableSnapshot snapshot) {

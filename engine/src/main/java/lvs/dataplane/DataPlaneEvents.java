@@ -24,13 +24,18 @@ public final class DataPlaneEvents {
     public static final int DROPPED_UNSUPPORTED = 14;
     /** TUN: a packet too big for the tunnel with DF set was answered with ICMP fragmentation needed. */
     public static final int ICMP_FRAG_NEEDED_SENT = 15;
-    public static final int COUNT = 16;
+    /** A frame whose handling threw an unexpected exception (a bug): dropped, the agent goes on. */
+    public static final int DROPPED_INTERNAL_ERROR = 16;
+    /** A snapshot whose install threw: the agent keeps forwarding with the last good one. */
+    public static final int SNAPSHOT_INSTALL_FAILED = 17;
+    public static final int COUNT = 18;
 
     private static final String[] NAMES = {
         "forwarded_to_real_server", "forwarded_to_client", "dropped_ttl_expired", "dropped_no_neighbour",
         "dropped_no_route", "dropped_unmatched_reply", "dropped_no_destination", "dropped_table_full",
         "dropped_malformed", "dropped_tx_failed", "arp_requests_sent", "arp_replies_sent",
         "connections_created", "connections_expired", "dropped_unsupported", "icmp_frag_needed_sent",
+        "dropped_internal_error", "snapshot_install_failed",
     };
 
     private final AtomicLongArray counts = new AtomicLongArray(COUNT);

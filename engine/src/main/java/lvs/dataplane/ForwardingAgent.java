@@ -33,7 +33,16 @@ public final class ForwardingAgent implements Runnable, FrameHandler, MarkedFram
     private final AtomicReference<TableSnapshot> published = new AtomicReference<>();
     private final AtomicReference<CompletableFuture<List<ConnectionView>>> listRequest = new AtomicReference<>();
     private volatile boolean running = true;
+    /** The last snapshot taken from {@link #published} (installed or refused). */
+    private TableSnapshot seen;
+    /** The snapshot forwarding uses: the last one that installed without an exception. */
     private TableSnapshot installed;
+    private final DataPlaneEvents events;
+    /** Unexpected exceptions are logged at most once per {@link #ERROR_LOG_INTERVAL_NS}; the rest are counted. */
+    private static final long ERROR_LOG_INTERVAL_NS = 10_000_000_000L;
+    private long lastErrorLogNs;
+    private boolean errorLogged;
+    private long errorsNotLogged;
     private volatile long installedGeneration = -1;
     /** {@link TableSnapshot#sequence} of the snapshot in use: counter slots retired before it may be recycled. */
     private volatile long installedSequence = -1;
@@ -48,6 +57,12 @@ public final class ForwardingAgent implements Runnable, FrameHandler, MarkedFram
     }
 
     ForwardingAgent(PacketIo io, PacketPipeline pipeline, ConnectionTracker connections, MarkedPacketSource marked) {
+        this(io, pipeline, connections, marked, new DataPlaneEvents());
+    }
+
+    ForwardingAgent(PacketIo io, PacketPipeline pipeline, ConnectionTracker connections, MarkedPacketSource marked,
+                    DataPlaneEvents events) {
+        this.events = events;
         this.marked = marked;
         this.io = io;
         this.pipeline = pipeline;
@@ -88,7 +103,14 @@ public final class ForwardingAgent implements Runnable, FrameHandler, MarkedFram
     @Override
     public void run() {
         while (running) {
-            if (doWork(System.nanoTime()) == 0) {
+            int frames = 0;
+            try {
+                frames = doWork(System.nanoTime());
+            } catch (RuntimeException e) { // a bug must not stop forwarding for good
+                events.count(DataPlaneEvents.DROPPED_INTERNAL_ERROR);
+                logError("duty cycle", e, System.nanoTime());
+            }
+            if (frames == 0) {
                 io.awaitFrames(IDLE_WAIT_NS);
             }
         }
@@ -99,12 +121,9 @@ public final class ForwardingAgent implements Runnable, FrameHandler, MarkedFram
         nowNs = timeNs;
         nowMs = nowNs / 1_000_000L;
         TableSnapshot s = published.get();
-        if (s != installed) {
-            installed = s;
-            claimSlots(s);
-            pipeline.install(s, nowNs);
-            installedGeneration = s.generation;
-            installedSequence = s.sequence;
+        if (s != seen) {
+            seen = s;
+            install(s);
         }
         int frames = io.poll(this, BATCH);
         if (marked != null) {
@@ -121,6 +140,51 @@ public final class ForwardingAgent implements Runnable, FrameHandler, MarkedFram
             }
         }
         return frames;
+    }
+
+    /**
+     * Installs {@code s}; if that throws (a bug, e.g. in a scheduler), counts and logs it and goes back to
+     * the last good snapshot, so forwarding goes on. The refused snapshot's generation is not reported as
+     * applied (a waiting ipvsadm times out); a later snapshot is tried as usual.
+     */
+    private void install(TableSnapshot s) {
+        try {
+            claimSlots(s);
+            pipeline.install(s, nowNs);
+            installed = s;
+            installedGeneration = s.generation;
+            installedSequence = s.sequence;
+        } catch (RuntimeException e) {
+            events.count(DataPlaneEvents.SNAPSHOT_INSTALL_FAILED);
+            logError("installing snapshot of generation " + s.generation + " (kept the last good one)", e, nowNs);
+            if (installed != null) {
+                try {
+                    pipeline.install(installed, nowNs);
+                } catch (RuntimeException again) {
+                    logError("re-installing snapshot of generation " + installed.generation, again, nowNs);
+                }
+            }
+        }
+    }
+
+    private void logError(String what, RuntimeException e, long timeNs) {
+        if (errorLogged && timeNs - lastErrorLogNs < ERROR_LOG_INTERVAL_NS) {
+            errorsNotLogged++;
+            return;
+        }
+        StringBuilder sb = new StringBuilder("lvsd: data plane: unexpected exception ").append(what).append(": ")
+            .append(e);
+        StackTraceElement[] trace = e.getStackTrace();
+        for (int i = 0; i < Math.min(4, trace.length); i++) {
+            sb.append("\n\tat ").append(trace[i]);
+        }
+        if (errorsNotLogged > 0) {
+            sb.append("\n(").append(errorsNotLogged).append(" more since the last report; see the event counters)");
+        }
+        System.err.println(sb);
+        errorLogged = true;
+        lastErrorLogNs = timeNs;
+        errorsNotLogged = 0;
     }
 
     /**
@@ -147,11 +211,22 @@ public final class ForwardingAgent implements Runnable, FrameHandler, MarkedFram
 
     @Override
     public boolean onMarkedFrame(int ifIndex, int mark, MutableDirectBuffer buffer, int offset, int length) {
-        return pipeline.onMarkedFrame(ifIndex, mark, buffer, offset, length, nowNs, nowMs);
+        try {
+            return pipeline.onMarkedFrame(ifIndex, mark, buffer, offset, length, nowNs, nowMs);
+        } catch (RuntimeException e) {
+            events.count(DataPlaneEvents.DROPPED_INTERNAL_ERROR);
+            logError("handling a marked packet", e, nowNs);
+            return false;
+        }
     }
 
     @Override
     public void onFrame(int ifIndex, MutableDirectBuffer buffer, int offset, int length, long offload) {
-        pipeline.onFrame(ifIndex, buffer, offset, length, offload, nowNs, nowMs);
+        try {
+            pipeline.onFrame(ifIndex, buffer, offset, length, offload, nowNs, nowMs);
+        } catch (RuntimeException e) { // dropped; the next frame is handled as usual
+            events.count(DataPlaneEvents.DROPPED_INTERNAL_ERROR);
+            logError("handling a frame", e, nowNs);
+        }
     }
 }
