@@ -198,17 +198,32 @@ public final class DataPlane implements AutoCloseable {
         return snapshot;
     }
 
+    /**
+     * Compiles (with the kernel-guard work around publishing) leave a pause of twice the last one's
+     * duration while changes keep coming, so a long {@code -R} is not paid for twice; an isolated change
+     * is compiled at once, and the last change is always compiled.
+     */
+    private static final long COMPILE_PAUSE_FACTOR = 2;
+    private final CompileThrottle throttle = new CompileThrottle(COMPILE_PAUSE_FACTOR);
+    /** Snapshots compiled by the control thread (tests, debugging). */
+    private volatile long compiles;
+
+    /** How many snapshots the control thread has compiled since {@link #start} (not counting the first). */
+    public long compiles() {
+        return compiles;
+    }
+
     private void controlLoop(SnapshotCompiler compiler, Rules rules, Supplier<List<Nic>> nics) {
         LongSupplier clock = () -> System.nanoTime() / 1_000_000L;
         long compiledGeneration = rules.generation();
         String routes = routeText();
         long lastRouteCheck = clock.getAsLong();
         long lastRates = clock.getAsLong();
+        boolean recompile = false; // a route change or freed slots wait here while compiles are paced
         while (running) {
             try {
                 Thread.sleep(CONTROL_PERIOD_MS);
                 long now = clock.getAsLong();
-                boolean recompile = rules.generation() != compiledGeneration;
                 if (now - lastRouteCheck >= ROUTE_REFRESH_MS) {
                     lastRouteCheck = now;
                     String current = routeText();
@@ -220,9 +235,16 @@ public final class DataPlane implements AutoCloseable {
                         recompile = true; // retired slots may have become free for the objects left out
                     }
                 }
-                if (recompile) {
+                long startNs = System.nanoTime();
+                if ((recompile || rules.generation() != compiledGeneration) && throttle.mayStart(startNs)) {
+                    recompile = false;
                     compiledGeneration = rules.generation();
-                    publish(compile(compiler, rules, nics));
+                    try {
+                        publish(compile(compiler, rules, nics));
+                    } finally {
+                        throttle.finished(startNs, System.nanoTime());
+                        compiles++;
+                    }
                 }
                 if (now - lastRates >= RATE_PERIOD_MS) {
                     lastRates += RATE_PERIOD_MS;
