@@ -23,7 +23,9 @@ public final class DataPlaneStats implements StatsSource {
     private final CounterSlots slots;
     private final DataPlaneCounters counters;
     private final ConnectionCounters connectionCounts;
-    private final long[][] baseline;
+    /** {@code -Z} baselines, {@code FIELDS.length} per slot (flat: no per-slot array objects). */
+    private final long[] baseline;
+    private final int slotCount;
     private final KernelRateEstimator estimator;
     private volatile Supplier<List<ConnectionView>> connections = List::of;
 
@@ -31,7 +33,8 @@ public final class DataPlaneStats implements StatsSource {
         this.slots = slots;
         this.counters = counters;
         this.connectionCounts = connectionCounts;
-        this.baseline = new long[counters.slots()][FIELDS.length];
+        this.slotCount = counters.slots();
+        this.baseline = new long[slotCount * FIELDS.length];
         this.estimator = new KernelRateEstimator(counters.slots());
     }
 
@@ -63,8 +66,9 @@ public final class DataPlaneStats implements StatsSource {
             return Counters.ZERO;
         }
         long[] v = current(slot);
-        long[] b = baseline[slot];
-        return new Counters(v[0] - b[0], v[1] - b[1], v[2] - b[2], v[3] - b[3], v[4] - b[4]);
+        int b = slot * FIELDS.length;
+        return new Counters(v[0] - baseline[b], v[1] - baseline[b + 1], v[2] - baseline[b + 2],
+            v[3] - baseline[b + 3], v[4] - baseline[b + 4]);
     }
 
     @Override
@@ -93,7 +97,7 @@ public final class DataPlaneStats implements StatsSource {
 
     @Override
     public synchronized void zeroAll() {
-        int used = Math.min(baseline.length, slots.highWater());
+        int used = Math.min(slotCount, slots.highWater());
         for (int slot = 0; slot < used; slot++) {
             zeroSlot(slot);
         }
@@ -126,8 +130,9 @@ public final class DataPlaneStats implements StatsSource {
     }
 
     private void zeroSlot(int slot) {
-        baseline[slot] = current(slot);
-        estimator.reset(slot, baseline[slot]);
+        long[] now = current(slot);
+        System.arraycopy(now, 0, baseline, slot * FIELDS.length, FIELDS.length);
+        estimator.reset(slot, now);
     }
 
     @Override
@@ -137,7 +142,7 @@ public final class DataPlaneStats implements StatsSource {
 
     /** Called every 2 s by the control plane: one estimator step for every slot ever used. */
     public synchronized void sampleRates() {
-        int used = Math.min(baseline.length, slots.highWater());
+        int used = Math.min(slotCount, slots.highWater());
         for (int slot = 0; slot < used; slot++) {
             estimator.sample(slot, current(slot));
         }
