@@ -200,11 +200,14 @@ public final class DataPlane implements AutoCloseable {
 
     /**
      * Compiles (with the kernel-guard work around publishing) leave a pause of twice the last one's
-     * duration while changes keep coming, so a long {@code -R} is not paid for twice; an isolated change
-     * is compiled at once, and the last change is always compiled.
+     * duration while changes keep coming, so a long {@code -R} is not paid for twice; an isolated change,
+     * or one a caller waits for in {@link #awaitApplied}, is compiled at once, and the last change is
+     * always compiled.
      */
     private static final long COMPILE_PAUSE_FACTOR = 2;
     private final CompileThrottle throttle = new CompileThrottle(COMPILE_PAUSE_FACTOR);
+    /** The highest generation a caller of {@link #awaitApplied} waits for (compiled without pause). */
+    private final java.util.concurrent.atomic.AtomicLong awaited = new java.util.concurrent.atomic.AtomicLong(-1);
     /** Snapshots compiled by the control thread (tests, debugging). */
     private volatile long compiles;
 
@@ -236,7 +239,12 @@ public final class DataPlane implements AutoCloseable {
                     }
                 }
                 long startNs = System.nanoTime();
-                if ((recompile || rules.generation() != compiledGeneration) && throttle.mayStart(startNs)) {
+                long generation = rules.generation();
+                // Someone (lvsd's reply to ipvsadm) waits for a generation not compiled yet: no pause. During
+                // a -R nobody waits until its end, so the pacing applies there.
+                boolean awaitedNow = awaited.get() > compiledGeneration;
+                if ((recompile || generation != compiledGeneration)
+                    && (awaitedNow || throttle.mayStart(startNs))) {
                     recompile = false;
                     compiledGeneration = rules.generation();
                     try {
@@ -277,6 +285,9 @@ public final class DataPlane implements AutoCloseable {
     public boolean awaitApplied(long generation, long timeoutMs) {
         ForwardingAgent a = agent;
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        if (a != null && running && a.installedGeneration() < generation) {
+            awaited.accumulateAndGet(generation, Math::max);
+        }
         while (a != null && running && a.installedGeneration() < generation) {
             if (System.nanoTime() > deadline) {
                 return false;

@@ -60,6 +60,7 @@ class CompileThrottleTest {
     void theControlThreadCompilesFarLessOftenThanTheTableChanges() throws Exception {
         AtomicLong generation = new AtomicLong(1);
         AtomicInteger published = new AtomicInteger();
+        AtomicInteger costMs = new AtomicInteger(10);
         DataPlane.Rules rules = new DataPlane.Rules() {
             @Override
             public List<ServiceEntry> entries() {
@@ -83,7 +84,7 @@ class CompileThrottleTest {
                 public void beforePublish(TableSnapshot snapshot) {
                     published.incrementAndGet();
                     try {
-                        Thread.sleep(10); // a compile + nft update of a big table
+                        Thread.sleep(costMs.get()); // a compile + nft update of a big table
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -111,6 +112,17 @@ class CompileThrottleTest {
             assertThat(dp.awaitApplied(generation.get(), 1_000)).isTrue();
             assertThat((System.nanoTime() - t0) / MS).isLessThan(500);
             assertThat(dp.compiles()).isEqualTo(before + 1);
+
+            // A change someone waits for (lvsd's reply to ipvsadm) is compiled at once, even right after
+            // a long compile whose pause (2 x 150 ms) has not run out.
+            costMs.set(150);
+            generation.incrementAndGet();
+            assertThat(dp.awaitApplied(generation.get(), 1_000)).isTrue();
+            costMs.set(0);
+            t0 = System.nanoTime();
+            generation.incrementAndGet();
+            assertThat(dp.awaitApplied(generation.get(), 1_000)).isTrue();
+            assertThat((System.nanoTime() - t0) / MS).isLessThan(150);
         } finally {
             dp.close();
         }
