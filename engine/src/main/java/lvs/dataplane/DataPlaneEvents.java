@@ -28,14 +28,18 @@ public final class DataPlaneEvents {
     public static final int DROPPED_INTERNAL_ERROR = 16;
     /** A snapshot whose install threw: the agent keeps forwarding with the last good one. */
     public static final int SNAPSHOT_INSTALL_FAILED = 17;
-    public static final int COUNT = 18;
+    /** TTL / hop limit ≤ 1: ICMP time exceeded (ICMPv6 type 3) went back to the sender (within the rate limit). */
+    public static final int ICMP_TIME_EXCEEDED_SENT = 18;
+    /** An IPv6 packet larger than the egress MTU: dropped, answered with ICMPv6 packet too big. */
+    public static final int ICMP_PACKET_TOO_BIG_SENT = 19;
+    public static final int COUNT = 20;
 
     private static final String[] NAMES = {
         "forwarded_to_real_server", "forwarded_to_client", "dropped_ttl_expired", "dropped_no_neighbour",
         "dropped_no_route", "dropped_unmatched_reply", "dropped_no_destination", "dropped_table_full",
         "dropped_malformed", "dropped_tx_failed", "arp_requests_sent", "arp_replies_sent",
         "connections_created", "connections_expired", "dropped_unsupported", "icmp_frag_needed_sent",
-        "dropped_internal_error", "snapshot_install_failed",
+        "dropped_internal_error", "snapshot_install_failed", "icmp_time_exceeded_sent", "icmp_packet_too_big_sent",
     };
 
     private final AtomicLongArray counts = new AtomicLongArray(COUNT);

@@ -42,9 +42,17 @@ final class Ipv6Pipeline {
     private final EthernetFrame ethernet = new EthernetFrame();
     private FlowKey flow;
     private long offload;
+    /** The interface the current frame came in on (where ICMPv6 errors go back), and the time. */
+    private Nic ingress;
+    private long nowNs;
+    private final IcmpRateLimit icmpLimit;
+    private final MutableDirectBuffer icmpFrame;
 
     Ipv6Pipeline(ConnectionTracker connections, Forwarder[] forwarderByMethod, DataPlaneCounters counters,
-                 DataPlaneEvents events, Ipv6Neighbours neighbours, FrameSink sink) {
+                 DataPlaneEvents events, Ipv6Neighbours neighbours, FrameSink sink, IcmpRateLimit icmpLimit,
+                 MutableDirectBuffer icmpFrame) {
+        this.icmpLimit = icmpLimit;
+        this.icmpFrame = icmpFrame;
         this.connections = connections;
         this.forwarderByMethod = forwarderByMethod;
         this.counters = counters;
@@ -76,6 +84,8 @@ final class Ipv6Pipeline {
                  boolean partial, long nowNs, long nowMs) {
         flow = key;
         offload = frameOffload;
+        ingress = nic;
+        this.nowNs = nowNs;
         if (NeighbourDiscovery.isNeighbourDiscovery(key)) {
             discovery.onMessage(s, nic, buffer, offset, key);
             return; // the kernel sees its own copy too
@@ -196,6 +206,9 @@ final class Ipv6Pipeline {
         int l3Length = flow.l3Length();
         connections.onPacket(e, Direction.INPUT, flow.tcpFlags(), nowMs);
         counters.countPacket(t.serviceId(e), t.destinationId(e), true, l3Length);
+        if (tooBig(s, route, l3Length, buffer, offset, true)) {
+            return;
+        }
         int verdict = f.toRealServer6(buffer, flow, ripHi, ripLo, t.destinationPort(e),
             t.virtualAddressHi(e), t.virtualAddressLo(e), t.virtualPort(e), partial);
         send(s, verdict, route, mac, buffer, offset, DataPlaneEvents.FORWARDED_TO_REAL_SERVER);
@@ -224,6 +237,9 @@ final class Ipv6Pipeline {
         int l3Length = flow.l3Length();
         connections.onPacket(e, Direction.OUTPUT, flow.tcpFlags(), nowMs);
         counters.countPacket(t.serviceId(e), t.destinationId(e), false, l3Length);
+        if (tooBig(s, route, l3Length, buffer, offset, false)) {
+            return;
+        }
         int verdict = f.toClient6(buffer, flow, t.destinationAddressHi(e), t.destinationAddressLo(e),
             t.destinationPort(e), t.virtualAddressHi(e), t.virtualAddressLo(e), t.virtualPort(e), partial);
         send(s, verdict, route, mac, buffer, offset, DataPlaneEvents.FORWARDED_TO_CLIENT);
@@ -266,6 +282,11 @@ final class Ipv6Pipeline {
                       int forwardedEvent) {
         if (verdict == Forwarder.DROP_TTL_EXPIRED) {
             events.count(DataPlaneEvents.DROPPED_TTL_EXPIRED);
+            // Hop limit ≤ 1 (§5.1): ICMPv6 time exceeded / hop limit, about the packet as received.
+            if (icmpError(buffer, offset, IcmpErrors.ICMPV6_TIME_EXCEED, IcmpErrors.ICMPV6_EXC_HOPLIMIT, 0,
+                forwardedEvent == DataPlaneEvents.FORWARDED_TO_REAL_SERVER, false)) {
+                events.count(DataPlaneEvents.ICMP_TIME_EXCEEDED_SENT);
+            }
             return;
         }
         if (verdict != Forwarder.FORWARD) {
@@ -281,6 +302,54 @@ final class Ipv6Pipeline {
         } else {
             events.count(DataPlaneEvents.DROPPED_TX_FAILED);
         }
+    }
+
+    /**
+     * §5.1: an IPv6 packet longer than the egress MTU (not GSO, whose segments the kernel cuts to fit) is
+     * dropped; unless it is itself an ICMPv6 error, the sender gets ICMPv6 packet too big carrying that
+     * MTU, quoting the packet as it would have left (hop limit already decremented: the kernel decrements
+     * before the MTU check). A packet whose hop limit expires gets time exceeded instead.
+     */
+    private boolean tooBig(TableSnapshot s, int route, int l3Length, MutableDirectBuffer buffer, int offset,
+                           boolean fromClient) {
+        Nic out = s.nic(s.routes6.interfaceIndex(route));
+        if (out == null || l3Length <= out.mtu() || lvs.io.Offload.isGso(offload)
+            || (buffer.getByte(flow.l3Offset() + 7) & 0xff) <= 1) {
+            return false;
+        }
+        events.count(DataPlaneEvents.ICMP_PACKET_TOO_BIG_SENT);
+        if (flow.icmpInnerOffset() == FlowKey.ABSENT) {
+            icmpError(buffer, offset, IcmpErrors.ICMPV6_PKT_TOOBIG, 0, out.mtu(), fromClient, true);
+        }
+        return true;
+    }
+
+    /**
+     * Writes and sends an ICMPv6 error about the current packet back out of the interface it came in on, to
+     * the MAC it came from: from the VIP for a client's packet ({@code fromClient}), else from our first
+     * address on that interface. Never about an ICMPv6 error; within the shared rate limit.
+     */
+    private boolean icmpError(MutableDirectBuffer buffer, int offset, int type, int code, int rest,
+                              boolean fromClient, boolean decrementQuotedHopLimit) {
+        Nic in = ingress;
+        if (flow.icmpInnerOffset() != FlowKey.ABSENT || !icmpLimit.allow(nowNs)) {
+            return false;
+        }
+        int l3 = flow.l3Offset();
+        ethernet.wrap(buffer, offset, EthernetFrame.HEADER_LENGTH);
+        long srcHi = fromClient ? flow.dstHi() : in.primaryIpv6Hi();
+        long srcLo = fromClient ? flow.dstLo() : in.primaryIpv6Lo();
+        int length = IcmpErrors.writeIpv6(icmpFrame, ethernet.source(), in.mac(), buffer, l3, flow.packetEnd() - l3,
+            type, code, rest, srcHi, srcLo);
+        if (decrementQuotedHopLimit) {
+            int quotedHopLimit = IcmpErrors.ETH + Ipv6Header.LENGTH + 8 + 7;
+            int before = icmpFrame.getShort(quotedHopLimit - 1, NET) & 0xffff;
+            icmpFrame.putByte(quotedHopLimit, (byte) ((before & 0xff) - 1));
+            int check = IcmpErrors.ETH + Ipv6Header.LENGTH + 2;
+            icmpFrame.putShort(check, (short) lvs.packet.Checksum.update16(icmpFrame.getShort(check, NET) & 0xffff,
+                before, before - 1), NET);
+        }
+        return sink.send(in.index(), icmpFrame, 0, length, lvs.io.Offload.NONE);
     }
 
     /** The next hop's MAC for {@code address} over {@code route}; a missing one is solicited (and UNKNOWN returned). */

@@ -52,6 +52,12 @@ final class PacketPipeline {
     /** The interface the current frame arrived on (where an encapsulator's ICMP errors go back). */
     private int ingressIfIndex;
     private final Egress egress = new Egress();
+    /** ICMP errors the director sends itself (time exceeded), shared with the IPv6 half; one bucket. */
+    private final IcmpRateLimit icmpLimit = new IcmpRateLimit(1000, 50);
+    private final org.agrona.concurrent.UnsafeBuffer icmpFrame =
+        new org.agrona.concurrent.UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(IcmpErrors.MAX_FRAME));
+    private int icmpId;
+    private long nowNs;
 
     PacketPipeline(ConnectionTracker connections, Forwarder[] forwarderByMethod, DataPlaneCounters counters,
                    DataPlaneEvents events, NeighbourTable neighbours, FrameSink sink) {
@@ -60,7 +66,8 @@ final class PacketPipeline {
 
     PacketPipeline(ConnectionTracker connections, Forwarder[] forwarderByMethod, DataPlaneCounters counters,
                    DataPlaneEvents events, NeighbourTable neighbours, Ipv6Neighbours neighbours6, FrameSink sink) {
-        this.ipv6 = new Ipv6Pipeline(connections, forwarderByMethod, counters, events, neighbours6, sink);
+        this.ipv6 = new Ipv6Pipeline(connections, forwarderByMethod, counters, events, neighbours6, sink, icmpLimit,
+            icmpFrame);
         this.connections = connections;
         this.forwarderByMethod = forwarderByMethod;
         this.counters = counters;
@@ -106,6 +113,7 @@ final class PacketPipeline {
                  long nowNs, long nowMs) {
         this.offload = offload;
         this.ingressIfIndex = ifIndex;
+        this.nowNs = nowNs;
         boolean checksumPartial = Offload.needsChecksum(offload);
         TableSnapshot s = snapshot;
         if (s == null) {
@@ -196,6 +204,7 @@ final class PacketPipeline {
         }
         this.offload = Offload.NONE;
         this.ingressIfIndex = ifIndex;
+        this.nowNs = nowNs;
         int verdict = parser.classify(buffer, offset, length, flow);
         // ICMP errors are matched to connections on the AF_PACKET path, which saw this packet first.
         if (!ParseVerdict.hasFlowKey(verdict) || !flow.isIpv4() || flow.icmpInnerOffset() != FlowKey.ABSENT) {
@@ -357,7 +366,7 @@ final class PacketPipeline {
         x.replyDestinationMac = ethernet.source();
         switch (tunnel.encapsulate(buffer, offset, flow, offload, x, sink)) {
             case Encapsulator.SENT -> events.count(DataPlaneEvents.FORWARDED_TO_REAL_SERVER);
-            case Encapsulator.DROP_TTL_EXPIRED -> events.count(DataPlaneEvents.DROPPED_TTL_EXPIRED);
+            case Encapsulator.DROP_TTL_EXPIRED -> timeExceeded(s, buffer, offset, true);
             case Encapsulator.DROP_FRAG_NEEDED -> events.count(DataPlaneEvents.ICMP_FRAG_NEEDED_SENT);
             case Encapsulator.DROP_TX_FAILED -> events.count(DataPlaneEvents.DROPPED_TX_FAILED);
             default -> events.count(DataPlaneEvents.DROPPED_UNSUPPORTED);
@@ -395,7 +404,7 @@ final class PacketPipeline {
     private void send(TableSnapshot s, int verdict, int route, long mac, MutableDirectBuffer buffer, int offset,
                       boolean partial, int forwardedEvent) {
         if (verdict == Forwarder.DROP_TTL_EXPIRED) {
-            events.count(DataPlaneEvents.DROPPED_TTL_EXPIRED);
+            timeExceeded(s, buffer, offset, forwardedEvent == DataPlaneEvents.FORWARDED_TO_REAL_SERVER);
             return;
         }
         if (verdict != Forwarder.FORWARD) {
@@ -410,6 +419,30 @@ final class PacketPipeline {
             events.count(forwardedEvent);
         } else {
             events.count(DataPlaneEvents.DROPPED_TX_FAILED);
+        }
+    }
+
+    /**
+     * TTL ≤ 1 (§5.1): dropped, and ICMP time exceeded (type 11 code 0) goes back to the sender out of the
+     * interface the packet came in on, to the MAC it came from, quoting the packet as received (the
+     * forwarders leave it untouched). From the VIP for a client's packet, from our address on that
+     * interface for a real server's. Not about an ICMP error or a non-first fragment (icmp_send).
+     */
+    private void timeExceeded(TableSnapshot s, MutableDirectBuffer buffer, int offset, boolean fromClient) {
+        events.count(DataPlaneEvents.DROPPED_TTL_EXPIRED);
+        int l3 = flow.l3Offset();
+        Nic in = s.nic(ingressIfIndex);
+        if (in == null || flow.icmpInnerOffset() != FlowKey.ABSENT
+            || (buffer.getShort(l3 + 6, java.nio.ByteOrder.BIG_ENDIAN) & 0x1FFF) != 0
+            || !icmpLimit.allow(nowNs)) {
+            return;
+        }
+        ethernet.wrap(buffer, offset, EthernetFrame.HEADER_LENGTH);
+        int source = fromClient ? flow.dstIpv4() : in.primaryIpv4();
+        int length = IcmpErrors.writeIpv4(icmpFrame, ethernet.source(), in.mac(), buffer, l3, flow.packetEnd() - l3,
+            IcmpErrors.ICMP_TIME_EXCEEDED, IcmpErrors.ICMP_EXC_TTL, 0, icmpId++, source);
+        if (sink.send(ingressIfIndex, icmpFrame, 0, length, Offload.NONE)) {
+            events.count(DataPlaneEvents.ICMP_TIME_EXCEEDED_SENT);
         }
     }
 

@@ -199,9 +199,17 @@ class DirectRoutingDataPlaneTest {
     }
 
     @Test
-    void ttlOneIsDroppedAndCounted() {
-        assertThat(send(D0, fromClient(40000, TcpHeader.SYN).ttl(1).build(), 0L)).isEmpty();
+    void ttlOneIsDroppedAndAnsweredWithTimeExceeded() {
+        UnsafeBuffer expiring = fromClient(40000, TcpHeader.SYN).ttl(1).build();
+        byte[] quoted = new byte[expiring.capacity() - 14];
+        expiring.getBytes(14, quoted);
+        List<InMemoryPacketIo.Frame> out = send(D0, expiring, 0L);
         assertThat(dataPlane.events().get(DataPlaneEvents.DROPPED_TTL_EXPIRED)).isEqualTo(1);
+        // ICMP type 11 code 0 from the VIP back to the client, quoting the packet as received.
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).ifIndex()).isEqualTo(D0);
+        assertFrameEquals(PacketBuilder.frame().eth(D0_MAC, CLIENT_MAC).ipv4(VIP, CLIENT).tos(0xC0).ttl(64).ipId(0)
+            .fragmentWord(0).icmp(11, 0, 0).payload(quoted).build(), out.get(0).buffer());
     }
 
     @Test

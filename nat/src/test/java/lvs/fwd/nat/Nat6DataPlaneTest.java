@@ -185,11 +185,34 @@ class Nat6DataPlaneTest {
     }
 
     @Test
-    void hopLimitOneIsDroppedAndCounted() {
+    void hopLimitOneIsDroppedAndAnsweredWithTimeExceeded() {
         UnsafeBuffer expiring = PacketBuilder.frame().eth(CLIENT_MAC, D0_MAC).ipv6(CLIENT, VIP).ttl(1).tcp(40002, 80)
             .flags(TcpHeader.SYN).build();
-        assertThat(send(D0, expiring)).isEmpty();
+        byte[] quoted = new byte[expiring.capacity() - 14];
+        expiring.getBytes(14, quoted);
+        List<InMemoryPacketIo.Frame> out = send(D0, expiring);
         assertThat(dataPlane.events().get(DataPlaneEvents.DROPPED_TTL_EXPIRED)).isEqualTo(1);
+        // ICMPv6 time exceeded (type 3 code 0) from the VIP, hop limit 64, quoting the packet as received.
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).ifIndex()).isEqualTo(D0);
+        assertFrameEquals(PacketBuilder.frame().eth(D0_MAC, CLIENT_MAC).ipv6(VIP, CLIENT).ttl(64).icmp(3, 0, 0)
+            .payload(quoted).build(), out.get(0).buffer());
+        assertThat(dataPlane.events().get(DataPlaneEvents.ICMP_TIME_EXCEEDED_SENT)).isEqualTo(1);
+    }
+
+    @Test
+    void packetLargerThanTheEgressMtuIsAnsweredWithPacketTooBig() {
+        // d1 (towards the real servers) has MTU 1500; a 1600-byte packet (say from a jumbo link) does not fit.
+        UnsafeBuffer big = PacketBuilder.frame().eth(CLIENT_MAC, D0_MAC).ipv6(CLIENT, VIP).tcp(40007, 80)
+            .flags(TcpHeader.SYN).payload(new byte[1600 - 60]).build();
+        byte[] quoted = new byte[1232];
+        big.getBytes(14, quoted);
+        quoted[7] = 63; // the hop limit as it would have left
+        List<InMemoryPacketIo.Frame> out = send(D0, big);
+        assertThat(out).hasSize(1);
+        assertFrameEquals(PacketBuilder.frame().eth(D0_MAC, CLIENT_MAC).ipv6(VIP, CLIENT).ttl(64).icmp(2, 0, 1500)
+            .payload(quoted).build(), out.get(0).buffer());
+        assertThat(dataPlane.events().get(DataPlaneEvents.ICMP_PACKET_TOO_BIG_SENT)).isEqualTo(1);
     }
 
     @Test

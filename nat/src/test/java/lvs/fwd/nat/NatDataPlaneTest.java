@@ -180,11 +180,19 @@ class NatDataPlaneTest {
     }
 
     @Test
-    void ttlOneIsDroppedAndCounted() {
+    void ttlOneIsDroppedAndAnsweredWithTimeExceeded() {
         UnsafeBuffer expiring = PacketBuilder.frame().eth(CLIENT_MAC, D0_MAC).ipv4(CLIENT, VIP).ttl(1).tcp(40002, 80)
             .flags(TcpHeader.SYN).build();
-        assertThat(send(D0, expiring)).isEmpty();
+        byte[] quoted = new byte[expiring.capacity() - 14];
+        expiring.getBytes(14, quoted);
+        List<InMemoryPacketIo.Frame> out = send(D0, expiring);
         assertThat(dataPlane.events().get(DataPlaneEvents.DROPPED_TTL_EXPIRED)).isEqualTo(1);
+        // ICMP type 11 code 0 from the VIP, TOS 0xC0, TTL 64, no DF, quoting the packet as received.
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).ifIndex()).isEqualTo(D0);
+        assertFrameEquals(PacketBuilder.frame().eth(D0_MAC, CLIENT_MAC).ipv4(VIP, CLIENT).tos(0xC0).ttl(64).ipId(0)
+            .fragmentWord(0).icmp(11, 0, 0).payload(quoted).build(), out.get(0).buffer());
+        assertThat(dataPlane.events().get(DataPlaneEvents.ICMP_TIME_EXCEEDED_SENT)).isEqualTo(1);
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.function.LongSupplier;
 import lvs.dataplane.Egress;
 import lvs.dataplane.Encapsulator;
 import lvs.dataplane.FrameSink;
+import lvs.dataplane.IcmpRateLimit;
 import lvs.dataplane.Forwarder;
 import lvs.io.Offload;
 import lvs.io.SoftwareOffload;
