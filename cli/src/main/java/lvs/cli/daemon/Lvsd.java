@@ -78,7 +78,7 @@ public final class Lvsd {
             return 1;
         }
         try {
-            packets.start(table, o.interfaces());
+            packets.start(table, o);
         } catch (Exception e) {
             Log.error("packet engine failed to start; forwarding is off, ipvsadm is still served", e);
         }

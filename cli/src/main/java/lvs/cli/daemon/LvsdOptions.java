@@ -17,9 +17,39 @@ import picocli.CommandLine.Option;
  * socket (a test, a lab, the ipvsadm oracle) keeps its state next to that socket
  * ({@code SOCKET.state}), so private instances never share or clobber the system's rules.
  */
-public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, boolean controlOnly) {
+public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, boolean controlOnly,
+                          ReceivePath rx) {
     public static final String DEFAULT_SOCKET = "/run/lvsd/lvsd.sock";
     public static final String DEFAULT_STATE_FILE = "/var/lib/lvsd/state";
+
+    /**
+     * How the AF_PACKET backend receives (docs/packet-io.md): a TPACKET_V3 mmap ring (no syscall per
+     * batch; the default) or {@code recvmmsg} batches (a frame is readable the moment it arrives).
+     */
+    public enum ReceivePath {
+        RING("ring"), RECVMMSG("recvmmsg");
+
+        /** The name on the command line. */
+        public final String optionValue;
+
+        ReceivePath(String optionValue) {
+            this.optionValue = optionValue;
+        }
+
+        static ReceivePath fromOption(String value) throws UsageException {
+            for (ReceivePath p : values()) {
+                if (p.optionValue.equals(value)) {
+                    return p;
+                }
+            }
+            throw new UsageException("lvsd: option --rx: unknown receive path '" + value + "' (ring or recvmmsg)");
+        }
+    }
+
+    /** Everything at its default but the four given. */
+    public LvsdOptions(Path socket, Path stateFile, List<String> interfaces, boolean controlOnly) {
+        this(socket, stateFile, interfaces, controlOnly, ReceivePath.RING);
+    }
 
     /** Bad command line (or {@code --help}: null message); the message is for the user. */
     public static final class UsageException extends Exception {
@@ -48,6 +78,12 @@ public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, 
         @Option(names = "--interface", paramLabel = "IF",
             description = "forward packets on IF (repeatable; default: every usable interface)")
         List<String> interfaces = new ArrayList<>();
+
+        @Option(names = "--rx", paramLabel = "MODE",
+            description = "how AF_PACKET receives: ring (TPACKET_V3 mmap ring, the default: most packets per "
+                + "second, a sparse flow's frame waits up to 1 ms for its block) or recvmmsg (each frame "
+                + "readable at once; fewer packets per second)")
+        String rx = ReceivePath.RING.optionValue;
 
         @Option(names = "--control-only", description = "no packet forwarding: serve ipvsadm and keep the rules only")
         boolean controlOnly;
@@ -83,7 +119,7 @@ public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, 
             }
         }
         return new LvsdOptions(Path.of(socket).toAbsolutePath(), Path.of(state).toAbsolutePath(),
-            List.copyOf(spec.interfaces), spec.controlOnly);
+            List.copyOf(spec.interfaces), spec.controlOnly, ReceivePath.fromOption(spec.rx));
     }
 
     /** The option's value if given (it must not be empty), else the environment's, else the default. */

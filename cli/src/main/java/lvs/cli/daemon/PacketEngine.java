@@ -17,6 +17,11 @@ public interface PacketEngine extends AutoCloseable {
     /** @param interfaces the {@code --interface} options, in order (empty: the implementation's default) */
     void start(VirtualServerTable table, List<String> interfaces) throws Exception;
 
+    /** Starts with everything lvsd's command line says about forwarding (interfaces, receive path...). */
+    default void start(VirtualServerTable table, LvsdOptions options) throws Exception {
+        start(table, options.interfaces());
+    }
+
     /**
      * Blocks until forwarding uses the rules of table generation {@code generation} or later, at most
      * {@code timeoutMs}: ipvsadm's reply then promises what the kernel's does, that the change is live.

@@ -2,6 +2,7 @@ package lvs.cli.dataplane;
 
 import java.util.ArrayList;
 import java.util.List;
+import lvs.cli.daemon.LvsdOptions;
 import lvs.cli.daemon.PacketEngine;
 import lvs.dataplane.Forwarder;
 import lvs.dataplane.net.Nic;
@@ -63,6 +64,20 @@ public final class PacketDataPlane implements PacketEngine {
 
     @Override
     public void start(VirtualServerTable table, List<String> interfaces) throws Exception {
+        start(table, interfaces, LvsdOptions.ReceivePath.RING);
+    }
+
+    @Override
+    public void start(VirtualServerTable table, LvsdOptions options) throws Exception {
+        start(table, options.interfaces(), options.rx());
+    }
+
+    /** The AF_PACKET tuning for lvsd's {@code --rx} choice. */
+    static AfPacketConfig afPacketConfig(LvsdOptions.ReceivePath rx) {
+        return rx == LvsdOptions.ReceivePath.RING ? AfPacketConfig.THROUGHPUT : AfPacketConfig.DEFAULT;
+    }
+
+    private void start(VirtualServerTable table, List<String> interfaces, LvsdOptions.ReceivePath rx) throws Exception {
         List<String> names = new ArrayList<>();
         if (interfaces.isEmpty()) {
             for (Nic n : NicDiscovery.usableInterfaces()) {
@@ -81,7 +96,7 @@ public final class PacketDataPlane implements PacketEngine {
         }
         PacketIo io;
         try {
-            io = AfPacketIo.open(AfPacketConfig.DEFAULT, names.toArray(new String[0]));
+            io = AfPacketIo.open(afPacketConfig(rx), names.toArray(new String[0]));
         } catch (Exception | LinkageError e) {
             log("cannot attach to " + names + " (" + e + "); forwarding is off");
             return;
@@ -94,7 +109,7 @@ public final class PacketDataPlane implements PacketEngine {
         forwarders[ForwardingMethod.TUNNEL.kernelValue()] = new TunnelForwarder();
         engine.start(new TableRules(table), io, forwarders, schedulers, () -> describe(names), listeners());
         started = true;
-        log("forwarding on " + String.join(", ", names));
+        log("forwarding on " + String.join(", ", names) + " (receiving with " + rx.optionValue + ")");
     }
 
     /**
