@@ -2,15 +2,17 @@
 # forwarding.sh: whole-program forwarding benchmark, side by side in ONE run on ONE topology:
 #   kernel   the director's kernel forwarding (ip_forward=1, routes): the ceiling
 #   nft      nftables DNAT load balancing with numgen (what a user picks without IPVS)
-#   lvs-nat  bin/lvsd in the director, configured with bin/ipvsadm -A / -a -m
+#   lvs-nat  bin/lvsd in the director, configured with bin/ipvsadm -A / -a -m (default receive path: ring)
+#   lvs-nat-recvmmsg  the same with lvsd --rx recvmmsg
 #   lvs-dr   lvsd with ipvsadm -a -g (real server prepared by bin/lvs-realserver, replies over c9/r9)
 #   lvs-tun  lvsd with ipvsadm -a -i (bin/lvs-realserver's user-space decapsulator on the real server)
 # Per mode and round: small-packet UDP (saturating, then paced), and HTTP with short connections
-# (wrk, Connection: close, nginx in the real-server namespace), with CPU time from /proc/stat.
+# (wrk, Connection: close, nginx in the real-server namespace), with CPU time from /proc/stat, and the
+# latency of a sparse flow (wrk -c1, one keep-alive connection: one request in flight at a time).
 #
 #   sudo benchmarks/scripts/forwarding.sh            (after: mvn -q -DskipTests package)
 # Env: MODES="kernel nft lvs-nat lvs-dr lvs-tun" ROUNDS=2 UDP_SECONDS=5 PACED_PPS=100000 HTTP_SECONDS=5
-#      HTTP_CONNS=50 FLOWS=256 SWEEP="100000 150000 ..." SWEEP_SECONDS=3 WARMUP_SECONDS=5
+#      HTTP_CONNS=50 SPARSE_SECONDS=3 FLOWS=256 SWEEP="100000 150000 ..." SWEEP_SECONDS=3 WARMUP_SECONDS=5
 #      OUT=FILE (also write the result table there)
 #
 # Topology (every address in 198.18.0.0/15; fixed MACs; namespaces lvsfwd-PID-*, deleted on exit):
@@ -27,6 +29,7 @@ UDP_SECONDS="${UDP_SECONDS:-5}"
 PACED_PPS="${PACED_PPS:-100000}"
 HTTP_SECONDS="${HTTP_SECONDS:-5}"
 HTTP_CONNS="${HTTP_CONNS:-50}"
+SPARSE_SECONDS="${SPARSE_SECONDS:-3}"
 FLOWS="${FLOWS:-256}"
 SWEEP="${SWEEP:-100000 150000 200000 250000 300000 400000 500000 600000 800000}"
 SWEEP_SECONDS="${SWEEP_SECONDS:-3}"
@@ -238,12 +241,33 @@ PY
     tail -1 "$work/http.tsv" | sed 's/^/  http /'
 }
 
+# sparse_run MODE URL: one keep-alive connection, one request at a time: what a lone flow waits (the
+# TPACKET_V3 ring hands a partly filled block over only when its retire timer fires; pitfall 6)
+sparse_run() {
+    local mode="$1" url="$2" out
+    out="$(inc nice -n "$BENCH_NICE" taskset -c 0 timeout $((SPARSE_SECONDS + 10)) wrk -t1 -c1 -d"${SPARSE_SECONDS}s" --latency "$url" 2>&1)" || true
+    echo "$out" >"$work/wrk-sparse-$mode-$round.txt"
+    python3 - "$mode" "$out" "$(load1)" "$round" >>"$work/sparse.tsv" <<'PY'
+import re, sys
+mode, out, load, rnd = sys.argv[1:]
+def lat(p):
+    m = re.search(r"^\s*%s%%\s+([\d.]+)(us|ms|s)\b" % p, out, re.M)
+    if not m: return "nan"
+    v, u = float(m.group(1)), m.group(2)
+    return f"{v * {'us': 0.001, 'ms': 1, 's': 1000}[u]:.3f}"
+rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+print("\t".join(map(str, [rnd, mode, rps.group(1) if rps else "nan", lat(50), lat(99), load])))
+PY
+    tail -1 "$work/sparse.tsv" | sed 's/^/  c1   /'
+}
+
 # --- lvsd ------------------------------------------------------------------------------------------
+# start_lvsd [LVSD OPTION...]: extra options (e.g. --rx recvmmsg) come from the mode
 start_lvsd() {
     rm -f "$sock" "$work/lvsd.state"
     # not through ind(): a backgrounded function would make $! a subshell, not lvsd's JVM
     # lvsd runs from a copy of the jars: a colleague's rebuild during the run must not swap classes under it
-    ip netns exec "$D" nice -n "$BENCH_NICE" taskset -c 1 env LVSD_SOCKET="$sock" LVS_CLASSPATH="$work/cp/*" "$root/bin/lvsd" --socket "$sock" --state-file "$work/lvsd.state" \
+    ip netns exec "$D" nice -n "$BENCH_NICE" taskset -c 1 env LVSD_SOCKET="$sock" LVS_CLASSPATH="$work/cp/*" "$root/bin/lvsd" --socket "$sock" --state-file "$work/lvsd.state" "$@" \
         >>"$work/lvsd.log" 2>&1 &
     lvsd_pid=$!
     local i
@@ -286,10 +310,12 @@ EOF
 target_nft() { echo "$VIP http://$VIP:$HTTP_PORT/"; }
 teardown_nft() { ind nft delete table ip lvsbench_nat; ind sysctl -qw net.ipv4.ip_forward=0; ind conntrack -F 2>/dev/null || true; }
 
-# lvsd modes share one body; FLAG is ipvsadm's forwarding method (-m NAT, -g DR, -i TUN)
+# lvsd modes share one body; FLAG is ipvsadm's forwarding method (-m NAT, -g DR, -i TUN), the rest
+# lvsd's own options
 setup_lvs() {
     local flag="$1"
-    start_lvsd
+    shift
+    start_lvsd "$@"
     ipvsadm -A -u $VIP:$UDP_PORT -s rr
     ipvsadm -a -u $VIP:$UDP_PORT -r $RIP1:$UDP_PORT "$flag"
     ipvsadm -a -u $VIP:$UDP_PORT -r $RIP2:$UDP_PORT "$flag"
@@ -302,6 +328,9 @@ teardown_lvs() { ipvsadm -Ln --stats >>"$work/ipvsadm-stats.txt" 2>&1 || true; s
 setup_lvs-nat() { setup_lvs -m; }
 target_lvs-nat() { echo "$VIP http://$VIP:$HTTP_PORT/"; }
 teardown_lvs-nat() { teardown_lvs; }
+setup_lvs-nat-recvmmsg() { setup_lvs -m --rx recvmmsg; }
+target_lvs-nat-recvmmsg() { target_lvs-nat; }
+teardown_lvs-nat-recvmmsg() { teardown_lvs; }
 # DR and TUN: bin/lvs-realserver prepares the real server (VIP on lo, arp_ignore/arp_announce; for
 # TUN also the decapsulator: this kernel has no ipip module, so it is lvs-realserver's user-space one,
 # a JVM on CPU0). Replies go straight to the client over c9/r9, as in a real DR/TUN cluster.
@@ -338,17 +367,18 @@ for round in $(seq 1 "$ROUNDS"); do
         udp_run "$mode" "paced-$PACED_PPS" "$dst" "$PACED_PPS"
         udp_sweep "$mode" "$dst"
         http_run "$mode" "$url"
+        sparse_run "$mode" "$url"
         "teardown_$mode"
     done
 done
 echo "# uptime after: $(uptime)"
 
-python3 - "$work/udp.tsv" "$work/http.tsv" "$work/lossfree.tsv" <<'PY' | tee "$work/result.md"
+python3 - "$work/udp.tsv" "$work/http.tsv" "$work/lossfree.tsv" "$work/sparse.tsv" <<'PY' | tee "$work/result.md"
 import os, sys, statistics
 from collections import defaultdict
 def rows(f):
     return [l.rstrip("\n").split("\t") for l in open(f)] if os.path.exists(f) else []
-udp, http, lossfree = rows(sys.argv[1]), rows(sys.argv[2]), rows(sys.argv[3])
+udp, http, lossfree, sparse = rows(sys.argv[1]), rows(sys.argv[2]), rows(sys.argv[3]), rows(sys.argv[4])
 print("\n### UDP, 64-byte frames, every run (CPU1 = the forwarder's core)\n")
 print("| round | mode | run | offered pps | forwarded pps | delivered | CPU0 % | CPU1 % | CPU1 irq+softirq % | lvsd process % | forwarder CPU % (≤ 100) | forwarder ns / pkt | load avg |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -360,6 +390,12 @@ if http:
     print("|---|---|---|---|---|---|---|---|---|")
     for r in http:
         print("| " + " | ".join(r) + " |")
+if sparse:
+    print("\n### Sparse flow, `wrk -t1 -c1 --latency` (one keep-alive connection), every round\n")
+    print("| round | mode | req/s | p50 ms | p99 ms | load avg |")
+    print("|---|---|---|---|---|---|")
+    for r in sparse:
+        print("| " + " | ".join(r) + " |")
 med = defaultdict(lambda: defaultdict(list))
 for r in udp:
     med[r[1]][r[2] + ":fwd"].append(int(r[4]))
@@ -370,19 +406,22 @@ for r in http:
     med[r[1]]["p99"].append(float(r[4]))
 for r in lossfree:
     med[r[1]]["lossfree"].append(int(r[2]))
+for r in sparse:
+    med[r[1]]["c1p50"].append(float(r[3]))
+    med[r[1]]["c1p99"].append(float(r[4]))
 def m(mode, key):
     v = med.get(mode, {}).get(key)
     return statistics.median(v) if v else float("nan")
 paced = next((r[2] for r in udp if r[2].startswith("paced")), "paced")
 modes = list(dict.fromkeys(r[1] for r in udp))
 print(f"\n### Medians over rounds, and ratios (forwarder ns/pkt measured at {paced})\n")
-print("| mode | loss-free pps | saturating: forwarded pps | forwarder ns / pkt | HTTP req/s | p50 / p99 ms | loss-free vs kernel | loss-free vs nft | per-core capacity vs kernel | vs nft |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| mode | loss-free pps | saturating: forwarded pps | forwarder ns / pkt | HTTP req/s | p50 / p99 ms | sparse p50 / p99 ms | loss-free vs kernel | loss-free vs nft | per-core capacity vs kernel | vs nft |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for mo in modes:
     lf = m(mo, "lossfree")
     ns = m(mo, paced + ":ns")
     print(f"| {mo} | {lf:,.0f} | {m(mo, 'saturate:fwd'):,.0f} | {ns:.0f} | {m(mo, 'rps'):,.0f} | "
-          f"{m(mo, 'p50'):.2f} / {m(mo, 'p99'):.2f} | {lf / m('kernel', 'lossfree'):.2f} | {lf / m('nft', 'lossfree'):.2f} | "
+          f"{m(mo, 'p50'):.2f} / {m(mo, 'p99'):.2f} | {m(mo, 'c1p50'):.3f} / {m(mo, 'c1p99'):.3f} | {lf / m('kernel', 'lossfree'):.2f} | {lf / m('nft', 'lossfree'):.2f} | "
           f"{m('kernel', paced + ':ns') / ns:.2f} | {m('nft', paced + ':ns') / ns:.2f} |")
 PY
 [ -n "${OUT:-}" ] && cp "$work/result.md" "$OUT"
