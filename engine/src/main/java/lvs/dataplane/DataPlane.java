@@ -65,8 +65,9 @@ public final class DataPlane implements AutoCloseable {
 
     public DataPlane(int maxObjects, int connectionCapacity) {
         this.slots = new CounterSlots(maxObjects);
-        this.counters = new DataPlaneCounters(maxObjects);
-        this.destinationCounters = new DestinationCounters(maxObjects);
+        // Allocated as the table grows (ForwardingAgent#ensureSlots): maxObjects is a limit.
+        this.counters = DataPlaneCounters.growable(maxObjects);
+        this.destinationCounters = DestinationCounters.growable(maxObjects);
         this.stats = new DataPlaneStats(slots, counters, destinationCounters);
         this.connectionCapacity = connectionCapacity;
     }
@@ -146,7 +147,7 @@ public final class DataPlane implements AutoCloseable {
                 || (io.flush() >= 0 && io.send(ifIndex, buffer, offset, length, offload));
         PacketPipeline pipeline = new PacketPipeline(tracker, forwarderByMethod, counters, events, neighbours,
             neighbours6, sink);
-        return new ForwardingAgent(io, pipeline, tracker, marked, events);
+        return new ForwardingAgent(io, pipeline, tracker, counters, marked, events);
     }
 
     private void publish(TableSnapshot snapshot) {

@@ -23,8 +23,11 @@ public final class DataPlaneStats implements StatsSource {
     private final CounterSlots slots;
     private final DataPlaneCounters counters;
     private final ConnectionCounters connectionCounts;
-    /** {@code -Z} baselines, {@code FIELDS.length} per slot (flat: no per-slot array objects). */
-    private final long[] baseline;
+    /**
+     * {@code -Z} baselines, {@code FIELDS.length} per slot (flat: no per-slot array objects); grown with
+     * the estimator, under this object's lock, to cover the slots handed out ({@link #cover}).
+     */
+    private long[] baseline;
     private final int slotCount;
     private final KernelRateEstimator estimator;
     private volatile Supplier<List<ConnectionView>> connections = List::of;
@@ -34,8 +37,9 @@ public final class DataPlaneStats implements StatsSource {
         this.counters = counters;
         this.connectionCounts = connectionCounts;
         this.slotCount = counters.slots();
-        this.baseline = new long[slotCount * FIELDS.length];
-        this.estimator = new KernelRateEstimator(counters.slots());
+        int initial = Math.min(slotCount, CounterSlots.INITIAL_SLOTS);
+        this.baseline = new long[initial * FIELDS.length];
+        this.estimator = new KernelRateEstimator(initial);
     }
 
     /** Where {@link #connections()} gets the connection listing (the running data plane). */
@@ -67,6 +71,9 @@ public final class DataPlaneStats implements StatsSource {
         }
         long[] v = current(slot);
         int b = slot * FIELDS.length;
+        if (b >= baseline.length) { // never zeroed nor sampled yet: baseline 0
+            return new Counters(v[0], v[1], v[2], v[3], v[4]);
+        }
         return new Counters(v[0] - baseline[b], v[1] - baseline[b + 1], v[2] - baseline[b + 2],
             v[3] - baseline[b + 3], v[4] - baseline[b + 4]);
     }
@@ -74,7 +81,17 @@ public final class DataPlaneStats implements StatsSource {
     @Override
     public synchronized Rates rates(long objectId) {
         int slot = slots.existingSlot(objectId);
-        return slot < 0 ? Rates.ZERO : estimator.read(slot);
+        return slot < 0 || slot >= estimator.slots() ? Rates.ZERO : estimator.read(slot);
+    }
+
+    /** Grows the baselines and the estimator to hold slots below {@code needed}; caller holds the lock. */
+    private void cover(int needed) {
+        int have = estimator.slots();
+        int length = CounterSlots.grownLength(have, Math.min(needed, slotCount), slotCount);
+        if (length != have) {
+            baseline = java.util.Arrays.copyOf(baseline, length * FIELDS.length);
+            estimator.grow(length);
+        }
     }
 
     @Override
@@ -98,6 +115,7 @@ public final class DataPlaneStats implements StatsSource {
     @Override
     public synchronized void zeroAll() {
         int used = Math.min(slotCount, slots.highWater());
+        cover(used);
         for (int slot = 0; slot < used; slot++) {
             zeroSlot(slot);
         }
@@ -130,6 +148,7 @@ public final class DataPlaneStats implements StatsSource {
     }
 
     private void zeroSlot(int slot) {
+        cover(slot + 1);
         long[] now = current(slot);
         System.arraycopy(now, 0, baseline, slot * FIELDS.length, FIELDS.length);
         estimator.reset(slot, now);
@@ -143,6 +162,7 @@ public final class DataPlaneStats implements StatsSource {
     /** Called every 2 s by the control plane: one estimator step for every slot ever used. */
     public synchronized void sampleRates() {
         int used = Math.min(slotCount, slots.highWater());
+        cover(used);
         for (int slot = 0; slot < used; slot++) {
             estimator.sample(slot, current(slot));
         }

@@ -47,28 +47,25 @@ public final class ForwardingAgent implements Runnable, FrameHandler, MarkedFram
     /** {@link TableSnapshot#sequence} of the snapshot in use: counter slots retired before it may be recycled. */
     private volatile long installedSequence = -1;
     /** Per counter slot, the table object whose counts it holds as far as this thread knows (NO_OWNER: none). */
-    private final long[] slotOwner;
+    private long[] slotOwner;
+    private final DataPlaneCounters counters;
     private static final long NO_OWNER = Long.MIN_VALUE;
     private long nowNs;
     private long nowMs;
 
-    ForwardingAgent(PacketIo io, PacketPipeline pipeline, ConnectionTracker connections) {
-        this(io, pipeline, connections, null);
-    }
-
-    ForwardingAgent(PacketIo io, PacketPipeline pipeline, ConnectionTracker connections, MarkedPacketSource marked) {
-        this(io, pipeline, connections, marked, new DataPlaneEvents());
-    }
-
-    ForwardingAgent(PacketIo io, PacketPipeline pipeline, ConnectionTracker connections, MarkedPacketSource marked,
-                    DataPlaneEvents events) {
+    /**
+     * @param counters the counters {@code pipeline} writes: grown here, by their writer, before a snapshot
+     *                 naming slots beyond them is installed (as are the connection counts)
+     */
+    ForwardingAgent(PacketIo io, PacketPipeline pipeline, ConnectionTracker connections, DataPlaneCounters counters,
+                    MarkedPacketSource marked, DataPlaneEvents events) {
         this.events = events;
         this.marked = marked;
         this.io = io;
         this.pipeline = pipeline;
         this.connections = connections;
-        this.slotOwner = new long[connections.destinations().capacity()];
-        java.util.Arrays.fill(slotOwner, NO_OWNER);
+        this.counters = counters;
+        this.slotOwner = new long[0];
     }
 
     /** Control thread: the next snapshot to use; the agent picks it up within one duty cycle. */
@@ -192,11 +189,36 @@ public final class ForwardingAgent implements Runnable, FrameHandler, MarkedFram
      * then; clear the previous owner's thresholds and OVERLOAD before the new owner's are set.
      */
     private void claimSlots(TableSnapshot s) {
+        ensureSlots(s);
         for (int i = 0; i < s.serviceCount; i++) {
             claim(s.serviceCounterSlot[i], s.serviceId[i]);
         }
         for (int d = 0; d < s.destinationTotal; d++) {
             claim(s.destinationCounterSlot[d], s.destinationId[d]);
+        }
+    }
+
+    /**
+     * Grows the per-slot arrays this thread writes (counters, connection counts, owners) to cover every
+     * slot {@code s} names, before anything forwards by it. Allocates only when a snapshot names a slot
+     * beyond them (a table that grew): on snapshot install, never per packet.
+     */
+    private void ensureSlots(TableSnapshot s) {
+        int highest = 0;
+        for (int i = 0; i < s.serviceCount; i++) {
+            highest = Math.max(highest, s.serviceCounterSlot[i]);
+        }
+        for (int d = 0; d < s.destinationTotal; d++) {
+            highest = Math.max(highest, s.destinationCounterSlot[d]);
+        }
+        int needed = highest + 1;
+        counters.ensureSlots(needed);
+        connections.destinations().ensureSlots(needed);
+        int have = slotOwner.length;
+        int length = lvs.snapshot.CounterSlots.grownLength(have, Math.min(needed, counters.slots()), counters.slots());
+        if (length != have) {
+            slotOwner = java.util.Arrays.copyOf(slotOwner, length);
+            java.util.Arrays.fill(slotOwner, have, length, NO_OWNER);
         }
     }
 

@@ -8,13 +8,23 @@ import lvs.table.Rates;
  * point (packets and connections scaled by 2^10, bytes by 2^5). Not thread-safe: its owner locks.
  */
 final class KernelRateEstimator {
-    /** Flat, 5 per slot: no per-slot array objects (262,144 slots by default). */
-    private final long[] last;
-    private final long[] rate;
+    /** Flat, 5 per slot: no per-slot array objects; grown by the owner as slots are handed out. */
+    private long[] last;
+    private long[] rate;
 
     KernelRateEstimator(int slots) {
         last = new long[slots * 5];
         rate = new long[slots * 5];
+    }
+
+    int slots() {
+        return last.length / 5;
+    }
+
+    /** Holds {@code slots} slots from now on (the new ones at rate 0, last sample 0). */
+    void grow(int slots) {
+        last = java.util.Arrays.copyOf(last, slots * 5);
+        rate = java.util.Arrays.copyOf(rate, slots * 5);
     }
 
     /** One 2-second step with the counters' current values (conns, inpkts, outpkts, inbytes, outbytes). */

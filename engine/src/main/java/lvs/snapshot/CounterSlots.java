@@ -22,18 +22,27 @@ import org.agrona.collections.LongArrayList;
  * <p>When every slot is in use, further objects get {@link #NO_SLOT}: the compiler leaves them out of
  * the snapshot (no counters, no forwarding) and counts them ({@link #unslottedObjects}); they get a
  * slot on a later compile once one is free. Raise {@code -Dlvsd.maxObjects} to avoid it.
+ *
+ * <p>{@code capacity} is a limit, not an allocation: the per-slot arrays here and in the data plane
+ * start at {@link #INITIAL_SLOTS} and grow ({@link #grownLength}) as slots are handed out, so a small
+ * table costs little memory however large the limit. The data plane grows its own arrays on its own
+ * thread when it installs a snapshot naming a slot beyond them ({@code ForwardingAgent}).
  */
 public final class CounterSlots {
     public static final int TOTALS = 0;
     /** {@link #slotFor} when every slot is taken. */
     public static final int NO_SLOT = -1;
     private static final long NONE = Long.MIN_VALUE;
+    /** Per-slot arrays start this long (or at the capacity, if smaller). */
+    public static final int INITIAL_SLOTS = 16_384;
+    /** Growth is rounded up to this many slots. */
+    private static final int GROWTH_STEP = 4_096;
 
     private final Long2LongHashMap slotById = new Long2LongHashMap(-1);
     private final int capacity;
     /** Per slot: the id owning it ({@link #NONE} when free or retired) and the compile that last saw it. */
-    private final long[] owner;
-    private final long[] seenInCompile;
+    private long[] owner;
+    private long[] seenInCompile;
     /** Slots never used yet start here. */
     private int next = 1;
     private final IntArrayList free = new IntArrayList();
@@ -49,9 +58,23 @@ public final class CounterSlots {
             throw new IllegalArgumentException("capacity " + capacity + " < 2");
         }
         this.capacity = capacity;
-        this.owner = new long[capacity];
-        this.seenInCompile = new long[capacity];
+        this.owner = new long[Math.min(capacity, INITIAL_SLOTS)];
+        this.seenInCompile = new long[owner.length];
         Arrays.fill(owner, NONE);
+    }
+
+    /**
+     * The length a per-slot array of {@code current} slots grows to so that it holds {@code needed}:
+     * at least half as long again (few copies during a long {@code -R}), rounded up to
+     * {@value #GROWTH_STEP}, never beyond {@code capacity}; {@code current} when it already holds them.
+     */
+    public static int grownLength(int current, int needed, int capacity) {
+        if (needed <= current) {
+            return current;
+        }
+        long target = Math.max(needed, current + (long) current / 2);
+        target = (target + GROWTH_STEP - 1) / GROWTH_STEP * GROWTH_STEP;
+        return (int) Math.max(needed, Math.min(target, capacity));
     }
 
     /** Starts a compile: returns its sequence number (what the snapshot carries, 1, 2, ...). */
@@ -72,6 +95,13 @@ public final class CounterSlots {
         } else if (!free.isEmpty()) {
             slot = free.removeAt(free.size() - 1);
         } else if (next < capacity) {
+            if (next == owner.length) {
+                int length = grownLength(owner.length, next + 1, capacity);
+                int old = owner.length;
+                owner = Arrays.copyOf(owner, length);
+                Arrays.fill(owner, old, length, NONE);
+                seenInCompile = Arrays.copyOf(seenInCompile, length);
+            }
             slot = next++;
         } else {
             unslottedThisCompile++;
