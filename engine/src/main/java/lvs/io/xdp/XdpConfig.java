@@ -1,0 +1,49 @@
+package lvs.io.xdp;
+
+/**
+ * Tuning of the AF_XDP backend.
+ *
+ * @param ringSize   entries of each of the four rings (fill, completion, RX, TX), a power of two;
+ *                   the UMEM holds {@code ringSize} receive and {@code ringSize} transmit frames
+ * @param frameSize  UMEM chunk size, 2048 or 4096: the largest frame AF_XDP carries (minus the
+ *                   kernel's 256-byte XDP headroom on receive); larger frames use the AF_PACKET path
+ * @param txBatch    frames {@code send} queues before the caller must {@code flush}
+ * @param attachMode how the XDP program is attached
+ * @param steering   which frames the program redirects to AF_XDP
+ */
+public record XdpConfig(int ringSize, int frameSize, int txBatch, AttachMode attachMode, Steering steering) {
+    /** Native (driver) mode where the driver has it (veth does), else generic (skb) mode. */
+    public enum AttachMode { AUTO, DRIVER, GENERIC }
+
+    public enum Steering {
+        /** Only frames lvsd's kernel guard takes from the kernel ({@link XdpPacketIo#steer}); for lvsd. */
+        GUARDED,
+        /** Every frame (tests; an interface dedicated to lvsd). */
+        EVERYTHING
+    }
+
+    /** 2048-entry rings, 4 KiB frames (16 MiB of UMEM per interface), batches of 64, guarded steering. */
+    public static final XdpConfig DEFAULT = new XdpConfig(2048, 4096, 64, AttachMode.AUTO, Steering.GUARDED);
+
+    public XdpConfig {
+        if (ringSize < 64 || ringSize > 16384 || Integer.bitCount(ringSize) != 1) {
+            throw new IllegalArgumentException("ringSize must be a power of two in 64..16384: " + ringSize);
+        }
+        if (frameSize != 2048 && frameSize != 4096) {
+            throw new IllegalArgumentException("frameSize must be 2048 or 4096: " + frameSize);
+        }
+        if (txBatch < 1 || txBatch > ringSize) {
+            throw new IllegalArgumentException("txBatch must be 1..ringSize: " + txBatch);
+        }
+        java.util.Objects.requireNonNull(attachMode, "attachMode");
+        java.util.Objects.requireNonNull(steering, "steering");
+    }
+
+    public XdpConfig withSteering(Steering s) {
+        return new XdpConfig(ringSize, frameSize, txBatch, attachMode, s);
+    }
+
+    public XdpConfig withAttachMode(AttachMode m) {
+        return new XdpConfig(ringSize, frameSize, txBatch, m, steering);
+    }
+}
