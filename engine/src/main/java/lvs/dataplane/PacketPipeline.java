@@ -4,7 +4,6 @@ import lvs.conn.ConnectionFlags;
 import lvs.conn.ConnectionTable;
 import lvs.conn.ConnectionTracker;
 import lvs.conn.Direction;
-import lvs.dataplane.net.Ipv4Routes;
 import lvs.dataplane.net.Ipv6Neighbours;
 import lvs.dataplane.net.NeighbourTable;
 import lvs.dataplane.net.Nic;
@@ -17,47 +16,53 @@ import lvs.packet.ParseVerdict;
 import lvs.snapshot.ServiceScheduler;
 import lvs.snapshot.TableSnapshot;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * What the data plane does with one received frame: classify, find the connection (client tuple
- * in, real-server tuple out), schedule a new one on a SYN or UDP datagram to a virtual service, let
- * the connection's forwarder rewrite it, write the next hop's Ethernet header and send it.
- * ARP goes to {@link ArpAgent}, IPv6 to {@link Ipv6Pipeline}. Frames that are not ours are left to the
- * kernel (AF_PACKET only taps).
- * Data-plane thread only; no allocation, no locks.
+ * What the data plane does with one received frame, for IPv4 and IPv6 alike: classify, find the
+ * connection (client tuple in, real-server tuple out), schedule a new one on a SYN or UDP datagram to
+ * a virtual service, let the connection's forwarder rewrite it, write the next hop's Ethernet header
+ * and send it. What differs between the families (service and route lookups, ARP or neighbour
+ * discovery, the forwarders' signatures, ICMP or ICMPv6 errors) is in {@link Ipv4Path} and
+ * {@link Ipv6Path}. ARP goes to {@link ArpAgent}. Frames that are not ours are left to the kernel
+ * (AF_PACKET only taps). Data-plane thread only; no allocation, no locks.
  */
 final class PacketPipeline {
     private static final int TCP = 6;
     private static final int UDP = 17;
-    private static final int ICMP = 1;
     private static final int TCP_SYN = 0x02;
     private static final int TCP_RST = 0x04;
-    private static final int TCP_ACK = 0x10;
 
     private final ConnectionTracker connections;
     private final Forwarder[] forwarderByMethod;
     private final DataPlaneCounters counters;
     private final DataPlaneEvents events;
-    private final NeighbourTable neighbours;
     private final ArpAgent arp;
     private final PersistentScheduling persistence;
-    private final Ipv6Pipeline ipv6;
+    private final Ipv4Path ipv4;
+    private final Ipv6Path ipv6;
     private final FrameSink sink;
     private final PacketParser parser = new PacketParser();
     private final FlowKey flow = new FlowKey();
     private final EthernetFrame ethernet = new EthernetFrame();
+    private final AddressFamilyPath.QuotedTuple quoted = new AddressFamilyPath.QuotedTuple();
+    private final Egress egress = new Egress();
+    /** ICMP errors the director sends itself (time exceeded, packet too big): one bucket for both families. */
+    private final IcmpRateLimit icmpLimit = new IcmpRateLimit(1000, 50);
+    private final MutableDirectBuffer icmpFrame =
+        new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(IcmpErrors.MAX_FRAME));
     private TableSnapshot snapshot;
+
+    // The frame being handled (fields, not arguments, so that the steps below stay short).
+    /** The current frame's family. */
+    private AddressFamilyPath path;
     /** The current frame's offload metadata, sent on with it. */
     private long offload;
-    /** The interface the current frame arrived on (where an encapsulator's ICMP errors go back). */
+    /** The interface the current frame arrived on (where ICMP errors go back). */
     private int ingressIfIndex;
-    private final Egress egress = new Egress();
-    /** ICMP errors the director sends itself (time exceeded), shared with the IPv6 half; one bucket. */
-    private final IcmpRateLimit icmpLimit = new IcmpRateLimit(1000, 50);
-    private final org.agrona.concurrent.UnsafeBuffer icmpFrame =
-        new org.agrona.concurrent.UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(IcmpErrors.MAX_FRAME));
-    private int icmpId;
     private long nowNs;
+    /** The next hop's MAC address that {@link #wayTo} found. */
+    private long nextHopMac;
 
     PacketPipeline(ConnectionTracker connections, Forwarder[] forwarderByMethod, DataPlaneCounters counters,
                    DataPlaneEvents events, NeighbourTable neighbours, FrameSink sink) {
@@ -66,15 +71,14 @@ final class PacketPipeline {
 
     PacketPipeline(ConnectionTracker connections, Forwarder[] forwarderByMethod, DataPlaneCounters counters,
                    DataPlaneEvents events, NeighbourTable neighbours, Ipv6Neighbours neighbours6, FrameSink sink) {
-        this.ipv6 = new Ipv6Pipeline(connections, forwarderByMethod, counters, events, neighbours6, sink, icmpLimit,
-            icmpFrame);
         this.connections = connections;
         this.forwarderByMethod = forwarderByMethod;
         this.counters = counters;
         this.events = events;
-        this.neighbours = neighbours;
         this.sink = sink;
         this.arp = new ArpAgent(neighbours, sink, events);
+        this.ipv4 = new Ipv4Path(neighbours, arp);
+        this.ipv6 = new Ipv6Path(neighbours6, new NeighbourDiscovery(neighbours6, sink, events));
         this.persistence = new PersistentScheduling(connections, events);
     }
 
@@ -96,12 +100,19 @@ final class PacketPipeline {
                 (int) Math.min(Integer.MAX_VALUE, next.destinationLowerThreshold[d]));
         }
         // Ask for the real servers' next hops now, so that the first SYN finds them.
-        for (int d = 0; d < next.destinationTotal; d++) {
-            if (next.serviceFamily[next.destinationService[d]] == FlowKey.FAMILY_INET) {
-                nextHopMac(next.destinationAddress[d], nowNs);
+        resolveRealServers(next, ipv4, nowNs);
+        resolveRealServers(next, ipv6, nowNs);
+    }
+
+    private static void resolveRealServers(TableSnapshot s, AddressFamilyPath family, long nowNs) {
+        for (int d = 0; d < s.destinationTotal; d++) {
+            if (family.owns(s, d)) {
+                int route = family.route(s, s.destinationAddressHi[d], s.destinationAddressLo[d]);
+                if (route >= 0) {
+                    family.nextHopMac(s, route, s.destinationAddressHi[d], s.destinationAddressLo[d], nowNs);
+                }
             }
         }
-        ipv6.install(next, nowNs);
     }
 
     TableSnapshot snapshot() {
@@ -128,13 +139,14 @@ final class PacketPipeline {
             arp.onArp(s, nic, buffer, offset + EthernetFrame.HEADER_LENGTH, length - EthernetFrame.HEADER_LENGTH);
             return;
         }
-        if (flow.isIpv6() && ParseVerdict.hasFlowKey(verdict) && flow.vlanId() == FlowKey.ABSENT) {
-            ipv6.onFrame(s, nic, buffer, offset, flow, offload, checksumPartial, nowNs, nowMs);
-            return;
-        }
-        if (!ParseVerdict.hasFlowKey(verdict) || !flow.isIpv4() || flow.vlanId() != FlowKey.ABSENT) {
+        if (!ParseVerdict.hasFlowKey(verdict) || flow.vlanId() != FlowKey.ABSENT) {
             return; // not ours: the kernel has its own copy
         }
+        AddressFamilyPath family = flow.isIpv4() ? ipv4 : flow.isIpv6() ? ipv6 : null;
+        if (family == null || family.onLinkMessage(s, nic, buffer, offset, flow)) {
+            return;
+        }
+        path = family;
         // Only frames addressed to this NIC (or broadcast) are ours to forward; others are someone else's.
         ethernet.wrap(buffer, offset, length);
         if (ethernet.destination() != nic.mac()) {
@@ -148,14 +160,12 @@ final class PacketPipeline {
         if (protocol != TCP && protocol != UDP) {
             return;
         }
-        int src = flow.srcIpv4();
-        int dst = flow.dstIpv4();
-        int sport = flow.srcPort();
-        int dport = flow.dstPort();
-        int e = connections.table().findInbound(ConnectionTable.AF_INET, protocol, 0, src & 0xffffffffL, sport,
-            0, dst & 0xffffffffL, dport);
+        int af = family.family();
+        ConnectionTable t = connections.table();
+        int e = t.findInbound(af, protocol, flow.srcHi(), flow.srcLo(), flow.srcPort(),
+            flow.dstHi(), flow.dstLo(), flow.dstPort());
         if (e != ConnectionTable.NOT_FOUND) {
-            if (s.hasFwmarkServices() && s.isFwmarkServiceSlot(connections.table().serviceId(e))) {
+            if (s.hasFwmarkServices() && s.isFwmarkServiceSlot(t.serviceId(e))) {
                 return; // the kernel marks this packet and queues it to lvsd: that copy is forwarded (docs/fwmark.md)
             }
             // A new SYN on a TIME_WAIT entry keeps the entry (the state table takes it to SYN_RECV)
@@ -163,15 +173,15 @@ final class PacketPipeline {
             toRealServer(s, e, buffer, offset, checksumPartial, nowNs, nowMs);
             return;
         }
-        e = connections.table().findOutbound(ConnectionTable.AF_INET, protocol, 0, src & 0xffffffffL, sport,
-            0, dst & 0xffffffffL, dport);
+        e = t.findOutbound(af, protocol, flow.srcHi(), flow.srcLo(), flow.srcPort(),
+            flow.dstHi(), flow.dstLo(), flow.dstPort());
         if (e != ConnectionTable.NOT_FOUND) {
             toClient(s, e, buffer, offset, checksumPartial, nowNs, nowMs);
             return;
         }
-        int service = s.service(protocol, dst, dport);
+        int service = family.service(s, flow);
         if (service == TableSnapshot.NO_SERVICE) {
-            if (isMasqueradedRealServer(s, protocol, src, sport)) {
+            if (family.isMasqueradedRealServer(s, protocol, flow.srcHi(), flow.srcLo(), flow.srcPort())) {
                 // A reply with no connection: the kernel would leak it with the RS's own address; we drop it.
                 events.count(DataPlaneEvents.DROPPED_UNMATCHED_REPLY);
             }
@@ -180,13 +190,7 @@ final class PacketPipeline {
         if (protocol == TCP && (flow.tcpFlags() & (TCP_SYN | TCP_RST)) != TCP_SYN) {
             return; // only a SYN starts a TCP connection; the guard keeps the kernel from answering
         }
-        e = schedule(s, service, nowMs);
-        if (e != ConnectionTable.NOT_FOUND) {
-            toRealServer(s, e, buffer, offset, checksumPartial, nowNs, nowMs);
-            if ((connections.table().flags(e) & ConnectionFlags.ONE_PACKET) != 0) {
-                connections.releaseOnePacket(e, nowMs); // OPS: the entry lives for this datagram only
-            }
-        }
+        scheduleAndForward(s, service, buffer, offset, checksumPartial, nowNs, nowMs);
     }
 
     /**
@@ -210,35 +214,44 @@ final class PacketPipeline {
         if (!ParseVerdict.hasFlowKey(verdict) || !flow.isIpv4() || flow.icmpInnerOffset() != FlowKey.ABSENT) {
             return false;
         }
+        path = ipv4;
         int protocol = flow.protocol();
         if (protocol != TCP && protocol != UDP) {
             return false;
         }
-        int e = connections.table().findInbound(ConnectionTable.AF_INET, protocol, 0, flow.srcIpv4() & 0xffffffffL,
-            flow.srcPort(), 0, flow.dstIpv4() & 0xffffffffL, flow.dstPort());
+        int e = connections.table().findInbound(path.family(), protocol, flow.srcHi(), flow.srcLo(), flow.srcPort(),
+            flow.dstHi(), flow.dstLo(), flow.dstPort());
         if (e != ConnectionTable.NOT_FOUND) {
             toRealServer(s, e, buffer, offset, false, nowNs, nowMs);
             return true;
         }
         int service = s.serviceForMark(mark);
         if (service == TableSnapshot.NO_SERVICE) {
-            service = s.service(protocol, flow.dstIpv4(), flow.dstPort());
+            service = path.service(s, flow);
         }
         if (service == TableSnapshot.NO_SERVICE
             || protocol == TCP && (flow.tcpFlags() & (TCP_SYN | TCP_RST)) != TCP_SYN) {
             return false; // IPVS accepts what it cannot schedule: the local stack answers (RST)
         }
-        e = schedule(s, service, nowMs);
-        if (e != ConnectionTable.NOT_FOUND) {
-            toRealServer(s, e, buffer, offset, false, nowNs, nowMs);
-            if ((connections.table().flags(e) & ConnectionFlags.ONE_PACKET) != 0) {
-                connections.releaseOnePacket(e, nowMs);
-            }
-        }
+        scheduleAndForward(s, service, buffer, offset, false, nowNs, nowMs);
         return true;
     }
 
-    /** ip_vs_schedule: a new connection through a template (persistent service) or the scheduler alone. */
+    private void scheduleAndForward(TableSnapshot s, int service, MutableDirectBuffer buffer, int offset,
+                                    boolean partial, long nowNs, long nowMs) {
+        int e = schedule(s, service, nowMs);
+        if (e != ConnectionTable.NOT_FOUND) {
+            toRealServer(s, e, buffer, offset, partial, nowNs, nowMs);
+            if ((connections.table().flags(e) & ConnectionFlags.ONE_PACKET) != 0) {
+                connections.releaseOnePacket(e, nowMs); // OPS: the entry lives for this datagram only
+            }
+        }
+    }
+
+    /**
+     * ip_vs_schedule: a new connection through a template (persistent service; {@code -M} is a mask for
+     * IPv4, a prefix length for IPv6) or the scheduler alone.
+     */
     private int schedule(TableSnapshot s, int service, long nowMs) {
         int serviceFlags = s.serviceFlags[service];
         int onePacket = (serviceFlags & ServiceFlags.ONEPACKET) != 0 && flow.protocol() == UDP
@@ -274,10 +287,11 @@ final class PacketPipeline {
             events.count(DataPlaneEvents.DROPPED_NO_DESTINATION);
             return ConnectionTable.NOT_FOUND;
         }
+        int af = path.family();
         int realPort = s.destinationPort[d] != 0 ? s.destinationPort[d] : flow.dstPort();
-        int e = connections.open(ConnectionTable.AF_INET, flow.protocol(), 0, flow.srcIpv4() & 0xffffffffL,
-            flow.srcPort(), 0, flow.dstIpv4() & 0xffffffffL, flow.dstPort(),
-            ConnectionTable.AF_INET, 0, s.destinationAddress[d] & 0xffffffffL, realPort,
+        int e = connections.open(af, flow.protocol(), flow.srcHi(), flow.srcLo(), flow.srcPort(),
+            flow.dstHi(), flow.dstLo(), flow.dstPort(),
+            af, s.destinationAddressHi[d], s.destinationAddressLo[d], realPort,
             s.destinationMethod[d] | onePacket, s.serviceCounterSlot[service], s.destinationCounterSlot[d], -1, nowMs);
         if (e == ConnectionTable.NOT_FOUND) {
             events.count(DataPlaneEvents.DROPPED_TABLE_FULL);
@@ -288,32 +302,27 @@ final class PacketPipeline {
     private void toRealServer(TableSnapshot s, int e, MutableDirectBuffer buffer, int offset, boolean partial,
                               long nowNs, long nowMs) {
         ConnectionTable t = connections.table();
-        int l3Length = flow.l3Length();
         Forwarder f = forwarderByMethod[t.forwardingMethod(e)];
-        int rip = (int) t.destinationAddressLo(e);
         if (f == null) {
             events.count(DataPlaneEvents.DROPPED_UNSUPPORTED);
             return;
         }
-        int route = s.routes.lookup(rip);
+        int route = wayTo(s, t.destinationAddressHi(e), t.destinationAddressLo(e), nowNs);
         if (route < 0) {
-            events.count(DataPlaneEvents.DROPPED_NO_ROUTE);
             return;
         }
-        long mac = nextHopMac(s, route, rip, nowNs);
-        if (mac == NeighbourTable.UNKNOWN) {
-            events.count(DataPlaneEvents.DROPPED_NO_NEIGHBOUR);
+        long mac = nextHopMac;
+        int l3Length = flow.l3Length();
+        account(t, e, Direction.INPUT, l3Length, nowMs);
+        if (f instanceof Encapsulator tunnel && path == ipv4) {
+            encapsulate(s, tunnel, t.destinationId(e), route, mac, (int) t.destinationAddressLo(e), buffer, offset);
             return;
         }
-        connections.onPacket(e, Direction.INPUT, flow.tcpFlags(), nowMs);
-        counters.countPacket(t.serviceId(e), t.destinationId(e), true, l3Length);
-        if (f instanceof Encapsulator tunnel) {
-            encapsulate(s, tunnel, t.destinationId(e), route, mac, rip, buffer, offset);
+        if (tooBig(s, route, l3Length, buffer, offset, true)) {
             return;
         }
-        int verdict = f.toRealServer(buffer, flow, rip, t.destinationPort(e), (int) t.virtualAddressLo(e),
-            t.virtualPort(e), partial);
-        send(s, verdict, route, mac, buffer, offset, partial, DataPlaneEvents.FORWARDED_TO_REAL_SERVER);
+        int verdict = path.toRealServer(f, buffer, flow, t, e, partial);
+        send(s, verdict, route, mac, buffer, offset, DataPlaneEvents.FORWARDED_TO_REAL_SERVER);
     }
 
     private void toClient(TableSnapshot s, int e, MutableDirectBuffer buffer, int offset, boolean partial,
@@ -324,30 +333,50 @@ final class PacketPipeline {
             events.count(DataPlaneEvents.DROPPED_UNSUPPORTED);
             return;
         }
-        int client = (int) t.clientAddressLo(e);
-        int route = s.routes.lookup(client);
+        int route = wayTo(s, t.clientAddressHi(e), t.clientAddressLo(e), nowNs);
+        if (route < 0) {
+            return;
+        }
+        long mac = nextHopMac;
+        int l3Length = flow.l3Length();
+        account(t, e, Direction.OUTPUT, l3Length, nowMs);
+        if (tooBig(s, route, l3Length, buffer, offset, false)) {
+            return;
+        }
+        int verdict = path.toClient(f, buffer, flow, t, e, partial);
+        send(s, verdict, route, mac, buffer, offset, DataPlaneEvents.FORWARDED_TO_CLIENT);
+    }
+
+    /**
+     * The route towards {@code (hi, lo)}, with the next hop's MAC address left in {@link #nextHopMac}; -1
+     * (and the drop counted) when there is no route, or no neighbour yet (it is being asked for).
+     */
+    private int wayTo(TableSnapshot s, long hi, long lo, long nowNs) {
+        int route = path.route(s, hi, lo);
         if (route < 0) {
             events.count(DataPlaneEvents.DROPPED_NO_ROUTE);
-            return;
+            return -1;
         }
-        long mac = nextHopMac(s, route, client, nowNs);
+        long mac = path.nextHopMac(s, route, hi, lo, nowNs);
         if (mac == NeighbourTable.UNKNOWN) {
             events.count(DataPlaneEvents.DROPPED_NO_NEIGHBOUR);
-            return;
+            return -1;
         }
-        int l3Length = flow.l3Length();
-        connections.onPacket(e, Direction.OUTPUT, flow.tcpFlags(), nowMs);
-        counters.countPacket(t.serviceId(e), t.destinationId(e), false, l3Length);
-        int verdict = f.toClient(buffer, flow, (int) t.destinationAddressLo(e), t.destinationPort(e),
-            (int) t.virtualAddressLo(e), t.virtualPort(e), partial);
-        send(s, verdict, route, mac, buffer, offset, partial, DataPlaneEvents.FORWARDED_TO_CLIENT);
+        nextHopMac = mac;
+        return route;
+    }
+
+    /** A packet of connection {@code e} goes out: its state and timer, and the packet and byte counters. */
+    private void account(ConnectionTable t, int e, int direction, int l3Length, long nowMs) {
+        connections.onPacket(e, direction, flow.tcpFlags(), nowMs);
+        counters.countPacket(t.serviceId(e), t.destinationId(e), direction == Direction.INPUT, l3Length);
     }
 
     /** TUN (§5.4): the forwarder builds and sends its own frames; the pipeline says where to. */
     private void encapsulate(TableSnapshot s, Encapsulator tunnel, int destinationSlot, int route, long mac, int rip,
                              MutableDirectBuffer buffer, int offset) {
         int d = s.destinationForSlot(destinationSlot); // -1: removed from the table, the connection lives on
-        int ifIndex = s.routes.interfaceIndex(route);
+        int ifIndex = path.interfaceIndex(s, route);
         Nic out = s.nic(ifIndex);
         Nic in = s.nic(ingressIfIndex);
         Egress x = egress;
@@ -373,36 +402,33 @@ final class PacketPipeline {
         }
     }
 
-    /** ICMP errors quoting a connection's packet (§5.6): from the client side, or from a real server. */
+    /**
+     * ICMP errors quoting a connection's packet (§5.6): from the client side, or from a real server.
+     * (ICMP: only the error types the parser keeps; ICMPv6: every error type, as the kernel handles IPv6.)
+     */
     private void onIcmpError(TableSnapshot s, MutableDirectBuffer buffer, int offset, boolean partial,
                              long nowNs, long nowMs) {
-        int inner = flow.icmpInnerOffset();
-        int innerL4 = inner + (buffer.getByte(inner) & 0x0f) * 4;
-        if (innerL4 + 4 > flow.packetEnd()) {
+        AddressFamilyPath.QuotedTuple q = quoted;
+        if (!path.readQuoted(buffer, flow, q)) {
             return;
         }
-        int protocol = buffer.getByte(inner + 9) & 0xff;
-        long innerSrc = buffer.getInt(inner + 12, java.nio.ByteOrder.BIG_ENDIAN) & 0xffffffffL;
-        long innerDst = buffer.getInt(inner + 16, java.nio.ByteOrder.BIG_ENDIAN) & 0xffffffffL;
-        int innerSport = buffer.getShort(innerL4, java.nio.ByteOrder.BIG_ENDIAN) & 0xffff;
-        int innerDport = buffer.getShort(innerL4 + 2, java.nio.ByteOrder.BIG_ENDIAN) & 0xffff;
+        int af = path.family();
+        ConnectionTable t = connections.table();
         // Our reply VIP:vport -> client was refused somewhere: the quoted packet's destination is the client.
-        int e = connections.table().findInbound(ConnectionTable.AF_INET, protocol, 0, innerDst, innerDport,
-            0, innerSrc, innerSport);
+        int e = t.findInbound(af, q.protocol, q.dstHi, q.dstLo, q.dstPort, q.srcHi, q.srcLo, q.srcPort);
         if (e != ConnectionTable.NOT_FOUND) {
             toRealServer(s, e, buffer, offset, partial, nowNs, nowMs);
             return;
         }
         // A real server reports on a client's packet client -> RIP:rport.
-        e = connections.table().findOutbound(ConnectionTable.AF_INET, protocol, 0, innerDst, innerDport,
-            0, innerSrc, innerSport);
+        e = t.findOutbound(af, q.protocol, q.dstHi, q.dstLo, q.dstPort, q.srcHi, q.srcLo, q.srcPort);
         if (e != ConnectionTable.NOT_FOUND) {
             toClient(s, e, buffer, offset, partial, nowNs, nowMs);
         }
     }
 
     private void send(TableSnapshot s, int verdict, int route, long mac, MutableDirectBuffer buffer, int offset,
-                      boolean partial, int forwardedEvent) {
+                      int forwardedEvent) {
         if (verdict == Forwarder.DROP_TTL_EXPIRED) {
             timeExceeded(s, buffer, offset, forwardedEvent == DataPlaneEvents.FORWARDED_TO_REAL_SERVER);
             return;
@@ -411,7 +437,7 @@ final class PacketPipeline {
             events.count(DataPlaneEvents.DROPPED_UNSUPPORTED);
             return;
         }
-        int ifIndex = s.routes.interfaceIndex(route);
+        int ifIndex = path.interfaceIndex(s, route);
         Nic out = s.nic(ifIndex);
         ethernet.wrap(buffer, offset, EthernetFrame.HEADER_LENGTH);
         ethernet.destination(mac).source(out.mac());
@@ -423,56 +449,54 @@ final class PacketPipeline {
     }
 
     /**
-     * TTL ≤ 1 (§5.1): dropped, and ICMP time exceeded (type 11 code 0) goes back to the sender out of the
+     * §5.1 for IPv6: a packet longer than the egress MTU (not GSO, whose segments the kernel cuts to fit)
+     * is dropped; unless it is itself an ICMPv6 error, the sender gets ICMPv6 packet too big carrying that
+     * MTU. A packet whose hop limit expires gets time exceeded instead (from the forwarder).
+     */
+    private boolean tooBig(TableSnapshot s, int route, int l3Length, MutableDirectBuffer buffer, int offset,
+                           boolean fromClient) {
+        if (!path.dropsOversized()) {
+            return false;
+        }
+        Nic out = s.nic(path.interfaceIndex(s, route));
+        if (out == null || l3Length <= out.mtu() || Offload.isGso(offload) || flow.ttl() <= 1) {
+            return false;
+        }
+        events.count(DataPlaneEvents.ICMP_PACKET_TOO_BIG_SENT);
+        if (mayAnswer(s, buffer)) {
+            Nic in = s.nic(ingressIfIndex);
+            ethernet.wrap(buffer, offset, EthernetFrame.HEADER_LENGTH);
+            int length = path.writePacketTooBig(icmpFrame, ethernet.source(), in, buffer, flow, out.mtu(), fromClient);
+            sink.send(ingressIfIndex, icmpFrame, 0, length, Offload.NONE);
+        }
+        return true;
+    }
+
+    /**
+     * TTL / hop limit ≤ 1 (§5.1): dropped, and ICMP time exceeded goes back to the sender out of the
      * interface the packet came in on, to the MAC it came from, quoting the packet as received (the
-     * forwarders leave it untouched). From the VIP for a client's packet, from our address on that
-     * interface for a real server's. Not about an ICMP error or a non-first fragment (icmp_send).
+     * forwarders leave it untouched): from the VIP for a client's packet, from our address on that
+     * interface for a real server's.
      */
     private void timeExceeded(TableSnapshot s, MutableDirectBuffer buffer, int offset, boolean fromClient) {
         events.count(DataPlaneEvents.DROPPED_TTL_EXPIRED);
-        int l3 = flow.l3Offset();
-        Nic in = s.nic(ingressIfIndex);
-        if (in == null || flow.icmpInnerOffset() != FlowKey.ABSENT
-            || (buffer.getShort(l3 + 6, java.nio.ByteOrder.BIG_ENDIAN) & 0x1FFF) != 0
-            || !icmpLimit.allow(nowNs)) {
+        if (!mayAnswer(s, buffer)) {
             return;
         }
+        Nic in = s.nic(ingressIfIndex);
         ethernet.wrap(buffer, offset, EthernetFrame.HEADER_LENGTH);
-        int source = fromClient ? flow.dstIpv4() : in.primaryIpv4();
-        int length = IcmpErrors.writeIpv4(icmpFrame, ethernet.source(), in.mac(), buffer, l3, flow.packetEnd() - l3,
-            IcmpErrors.ICMP_TIME_EXCEEDED, IcmpErrors.ICMP_EXC_TTL, 0, icmpId++, source);
+        int length = path.writeTimeExceeded(icmpFrame, ethernet.source(), in, buffer, flow, fromClient);
         if (sink.send(ingressIfIndex, icmpFrame, 0, length, Offload.NONE)) {
             events.count(DataPlaneEvents.ICMP_TIME_EXCEEDED_SENT);
         }
     }
 
-    private long nextHopMac(TableSnapshot s, int route, int address, long nowNs) {
-        int hop = s.routes.nextHop(route, address);
-        int ifIndex = s.routes.interfaceIndex(route);
-        long mac = neighbours.mac(ifIndex, hop);
-        if (mac == NeighbourTable.UNKNOWN) {
-            Nic nic = s.nic(ifIndex);
-            if (nic != null) {
-                arp.resolve(nic, hop, nowNs);
-            }
-        }
-        return mac;
-    }
-
-    private void nextHopMac(int address, long nowNs) {
-        int route = snapshot.routes.lookup(address);
-        if (route >= 0) {
-            nextHopMac(snapshot, route, address, nowNs);
-        }
-    }
-
-    private static boolean isMasqueradedRealServer(TableSnapshot s, int protocol, int address, int port) {
-        for (int d = 0; d < s.destinationTotal; d++) {
-            if (s.destinationAddress[d] == address && s.destinationPort[d] == port && s.destinationMethod[d] == 0
-                && s.serviceProtocol[s.destinationService[d]] == protocol) {
-                return true;
-            }
-        }
-        return false;
+    /**
+     * icmp_send's rules for an error about the current packet: we know the interface it came in on, it is
+     * not itself an ICMP error, not a later fragment, and the shared rate limit allows one more.
+     */
+    private boolean mayAnswer(TableSnapshot s, MutableDirectBuffer buffer) {
+        return s.nic(ingressIfIndex) != null && flow.icmpInnerOffset() == FlowKey.ABSENT
+            && !path.isLaterFragment(buffer, flow) && icmpLimit.allow(nowNs);
     }
 }
