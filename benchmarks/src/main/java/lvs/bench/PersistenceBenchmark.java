@@ -4,25 +4,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import lvs.dataplane.DataPlane;
 import lvs.dataplane.DataPlaneEvents;
-import lvs.dataplane.Forwarder;
-import lvs.dataplane.net.Ipv4Routes;
-import lvs.dataplane.net.Nic;
+import lvs.fixtures.dataplane.TableEntries;
+import lvs.fixtures.dataplane.TestDirector;
 import lvs.fixtures.packet.Addresses;
-import lvs.fixtures.packet.PacketBuilder;
 import lvs.fwd.nat.MasqueradeForwarder;
 import lvs.model.ForwardingMethod;
-import lvs.model.InetAddress;
 import lvs.model.Protocol;
-import lvs.model.RealServerSpec;
 import lvs.model.ServiceFlags;
-import lvs.model.ServiceKey;
 import lvs.model.ServiceSpec;
-import lvs.model.Timeouts;
-import lvs.model.TunnelType;
 import lvs.packet.TcpHeader;
-import lvs.sched.SchedulerRegistry;
-import lvs.sched.SchedulerSettings;
-import lvs.snapshot.SpiScheduler;
 import lvs.table.RealServerEntry;
 import lvs.table.ServiceEntry;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -71,9 +61,6 @@ public class PersistenceBenchmark {
     private static final int BATCH = 64;
     private static final int FRAMES = 65536;
     private static final long NS_PER_SYN = 2_000_000L;
-    private static final int D0 = 2;
-    private static final int D1 = 3;
-    private static final String D0_MAC = "02:00:00:00:00:0b";
     private static final String VIP = "198.18.0.11";
     private static final int REAL_SERVERS = 10;
 
@@ -86,6 +73,7 @@ public class PersistenceBenchmark {
     public int clients;
 
     private ReplayPacketIo io;
+    private TestDirector director;
     private DataPlane dataPlane;
     private DataPlane.Invoker invoker;
     private long nowNs = 1_000_000_000L;
@@ -93,56 +81,29 @@ public class PersistenceBenchmark {
     @Setup(Level.Trial)
     public void build() {
         int flags = persistence == 0 ? 0 : ServiceFlags.PERSISTENT;
-        ServiceSpec svc = new ServiceSpec(ServiceKey.of(Protocol.TCP, InetAddress.ofIpv4(Addresses.ipv4(VIP)), 80),
-            "rr", "", flags, persistence, 0xffffffffL);
+        ServiceSpec svc = TableEntries.service(Protocol.TCP, VIP, 80, "rr", flags, persistence, 0xffffffffL);
         RealServerEntry[] rs = new RealServerEntry[REAL_SERVERS];
+        String[] neighbours = new String[2 * REAL_SERVERS];
         for (int i = 0; i < REAL_SERVERS; i++) {
-            rs[i] = new RealServerEntry(2 + i, new RealServerSpec(InetAddress.ofIpv4(realServer(i)), 80,
-                ForwardingMethod.MASQUERADE, 1, 0, 0, TunnelType.IPIP, 0, 0));
+            rs[i] = new RealServerEntry(2 + i, TableEntries.masq(dotted(realServer(i)), 80, 1));
+            neighbours[2 * i] = dotted(realServer(i));
+            neighbours[2 * i + 1] = String.format("02:00:00:00:01:%02x", 0x20 + i);
         }
-        List<ServiceEntry> entries = List.of(new ServiceEntry(1, svc, List.of(rs)));
-        DataPlane.Rules rules = new DataPlane.Rules() {
-            @Override
-            public List<ServiceEntry> entries() {
-                return entries;
-            }
-
-            @Override
-            public Timeouts timeouts() {
-                return Timeouts.KERNEL_DEFAULTS;
-            }
-
-            @Override
-            public long generation() {
-                return 1;
-            }
-        };
 
         // Clients 198.19.x.y, each using its ports in turn.
         UnsafeBuffer[] frames = new UnsafeBuffer[FRAMES];
         for (int i = 0; i < FRAMES; i++) {
             int client = 0xc6130000 | (i % clients);
             int port = 1024 + i / clients;
-            frames[i] = PacketBuilder.frame().eth("02:00:00:00:00:0a", D0_MAC)
-                .ipv4(dotted(client), VIP).tcp(port, 80).flags(TcpHeader.SYN).build();
+            frames[i] = TestDirector.fromClient(dotted(client), VIP).tcp(port, 80).flags(TcpHeader.SYN).build();
         }
-        io = new ReplayPacketIo(D0, frames, BATCH);
-        List<Nic> nics = List.of(
-            new Nic("d0", D0, Addresses.mac(D0_MAC), 1500, new int[] {Addresses.ipv4(VIP)}),
-            new Nic("d1", D1, Addresses.mac("02:00:00:00:01:0b"), 1500, new int[] {Addresses.ipv4("198.18.1.11")}));
-        Ipv4Routes routes = Ipv4Routes.of(List.of(
-            new Ipv4Routes.Route(Addresses.ipv4("198.18.0.0"), 0xffffff00, 0, 0, "d0"),
-            new Ipv4Routes.Route(Addresses.ipv4("198.18.1.0"), 0xffffff00, 0, 0, "d1")), nics);
-        Forwarder[] forwarders = new Forwarder[5];
-        forwarders[0] = new MasqueradeForwarder();
-        dataPlane = new DataPlane(1024, 1 << 18);
-        invoker = dataPlane.invoker(rules, io, forwarders,
-            SpiScheduler.factory(n -> SchedulerRegistry.create(n, SchedulerSettings.defaults())), nics, routes,
-            nowNs / 1_000_000L);
-        for (int i = 0; i < REAL_SERVERS; i++) {
-            invoker.learnNeighbour(D1, realServer(i), 0x020000000100L + 0x20 + i);
-        }
-        invoker.publish();
+        io = new ReplayPacketIo(TestDirector.D0, frames, BATCH);
+        director = TestDirector.ipv4(VIP).io(io).connectionCapacity(1 << 18)
+            .forwarder(ForwardingMethod.MASQUERADE, new MasqueradeForwarder())
+            .entries(List.of(new ServiceEntry(1, svc, List.of(rs)))).start(neighbours);
+        invoker = director.invoker();
+        dataPlane = director.dataPlane();
+        nowNs = director.nowNs();
     }
 
     private static String dotted(int a) {

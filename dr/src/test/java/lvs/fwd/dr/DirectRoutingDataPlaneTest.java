@@ -1,30 +1,27 @@
 package lvs.fwd.dr;
 
+import static lvs.fixtures.dataplane.TestDirector.CLIENT_MAC;
+import static lvs.fixtures.dataplane.TestDirector.D0;
+import static lvs.fixtures.dataplane.TestDirector.D0_MAC;
+import static lvs.fixtures.dataplane.TestDirector.D1;
+import static lvs.fixtures.dataplane.TestDirector.D1_MAC;
+import static lvs.fixtures.dataplane.TestDirector.WEB1_MAC;
+import static lvs.fixtures.dataplane.TestDirector.WEB2_MAC;
 import static lvs.fixtures.packet.PacketAssertions.assertFrameEquals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import lvs.dataplane.DataPlane;
 import lvs.dataplane.DataPlaneEvents;
-import lvs.dataplane.Forwarder;
-import lvs.dataplane.net.Ipv4Routes;
-import lvs.dataplane.net.Nic;
+import lvs.fixtures.dataplane.TableEntries;
+import lvs.fixtures.dataplane.TestDirector;
 import lvs.fixtures.io.InMemoryPacketIo;
 import lvs.fixtures.packet.Addresses;
 import lvs.fixtures.packet.PacketBuilder;
 import lvs.model.ForwardingMethod;
-import lvs.model.InetAddress;
 import lvs.model.Protocol;
-import lvs.model.RealServerSpec;
-import lvs.model.ServiceKey;
-import lvs.model.ServiceSpec;
-import lvs.model.Timeouts;
-import lvs.model.TunnelType;
 import lvs.packet.ArpPacket;
 import lvs.packet.TcpHeader;
-import lvs.sched.RoundRobinScheduler;
-import lvs.sched.SchedulerSettings;
-import lvs.snapshot.SpiScheduler;
 import lvs.table.ConnectionView;
 import lvs.table.Counters;
 import lvs.table.RealServerEntry;
@@ -42,13 +39,6 @@ import org.junit.jupiter.api.Test;
  * the director, so connections move through the INPUT-ONLY rows of the TCP table.
  */
 class DirectRoutingDataPlaneTest {
-    private static final int D0 = 2;
-    private static final int D1 = 3;
-    private static final String D0_MAC = "02:00:00:00:00:0b";
-    private static final String D1_MAC = "02:00:00:00:01:0b";
-    private static final String CLIENT_MAC = "02:00:00:00:00:0a";
-    private static final String WEB1_MAC = "02:00:00:00:01:0c";
-    private static final String WEB2_MAC = "02:00:00:00:01:0d";
     private static final String CLIENT = "198.18.0.10";
     private static final String VIP = "198.18.0.254";
     private static final String WEB1 = "198.18.1.12";
@@ -57,76 +47,29 @@ class DirectRoutingDataPlaneTest {
     private static final long WEB1_ID = 2;
     private static final long WEB2_ID = 3;
 
-    private final InMemoryPacketIo io = new InMemoryPacketIo(new int[] {D0, D1});
+    private TestDirector director;
     private DataPlane dataPlane;
-    private DataPlane.Invoker invoker;
-    private long now = 1_000_000_000L;
-    private List<ServiceEntry> entries = rules(WEB1, WEB2);
-
-    private static RealServerSpec route(String rip) {
-        return new RealServerSpec(InetAddress.ofIpv4(Addresses.ipv4(rip)), 80, ForwardingMethod.ROUTE, 1,
-            0, 0, TunnelType.IPIP, 0, 0);
-    }
 
     /** {@code -A -t VIP:80 -s rr; -a ... -r first -g; -a ... -r second -g}, listed newest first. */
     private static List<ServiceEntry> rules(String first, String second) {
-        ServiceSpec svc = new ServiceSpec(ServiceKey.of(Protocol.TCP, InetAddress.ofIpv4(Addresses.ipv4(VIP)), 80),
-            "rr", "", 0, 0, 0xffffffffL);
-        return List.of(new ServiceEntry(SERVICE_ID, svc, List.of(
-            new RealServerEntry(WEB2_ID, route(second)), new RealServerEntry(WEB1_ID, route(first)))));
+        return List.of(new ServiceEntry(SERVICE_ID, TableEntries.service(Protocol.TCP, VIP, 80, "rr"), List.of(
+            new RealServerEntry(WEB2_ID, TableEntries.realServer(second, 80, ForwardingMethod.ROUTE, 1)),
+            new RealServerEntry(WEB1_ID, TableEntries.realServer(first, 80, ForwardingMethod.ROUTE, 1)))));
     }
 
     @BeforeEach
     void setUp() {
-        List<Nic> nics = List.of(
-            new Nic("d0", D0, Addresses.mac(D0_MAC), 1500, new int[] {Addresses.ipv4("198.18.0.11"), Addresses.ipv4(VIP)}),
-            new Nic("d1", D1, Addresses.mac(D1_MAC), 1500, new int[] {Addresses.ipv4("198.18.1.11")}));
-        Ipv4Routes routes = Ipv4Routes.of(List.of(
-            new Ipv4Routes.Route(Addresses.ipv4("198.18.0.0"), 0xffffff00, 0, 0, "d0"),
-            new Ipv4Routes.Route(Addresses.ipv4("198.18.1.0"), 0xffffff00, 0, 0, "d1")), nics);
-        DataPlane.Rules rules = new DataPlane.Rules() {
-            @Override
-            public List<ServiceEntry> entries() {
-                return entries;
-            }
-
-            @Override
-            public Timeouts timeouts() {
-                return Timeouts.KERNEL_DEFAULTS;
-            }
-
-            @Override
-            public long generation() {
-                return 1;
-            }
-        };
-        Forwarder[] forwarders = new Forwarder[5];
-        forwarders[ForwardingMethod.ROUTE.kernelValue()] = new DirectRoutingForwarder();
-        dataPlane = new DataPlane(1024, 4096);
-        invoker = dataPlane.invoker(rules, io, forwarders,
-            SpiScheduler.factory(n -> new RoundRobinScheduler(SchedulerSettings.defaults())), nics, routes,
-            now / 1_000_000L);
-        invoker.learnNeighbour(D0, Addresses.ipv4(CLIENT), Addresses.mac(CLIENT_MAC));
-        invoker.learnNeighbour(D1, Addresses.ipv4(WEB1), Addresses.mac(WEB1_MAC));
-        invoker.learnNeighbour(D1, Addresses.ipv4(WEB2), Addresses.mac(WEB2_MAC));
-        invoker.publish();
-        step();
-        io.drainTransmitted();
-    }
-
-    private void step() {
-        now += 1_000_000L;
-        invoker.doWork(now);
+        director = TestDirector.ipv4("198.18.0.11", VIP).forwarder(ForwardingMethod.ROUTE, new DirectRoutingForwarder())
+            .entries(rules(WEB1, WEB2)).start(CLIENT, CLIENT_MAC, WEB1, WEB1_MAC, WEB2, WEB2_MAC);
+        dataPlane = director.dataPlane();
     }
 
     private List<InMemoryPacketIo.Frame> send(int ifIndex, UnsafeBuffer frame, long offload) {
-        io.inject(ifIndex, frame, offload);
-        step();
-        return io.drainTransmitted();
+        return director.send(ifIndex, frame, offload);
     }
 
     private static PacketBuilder fromClient(int cport, int flags) {
-        return PacketBuilder.frame().eth(CLIENT_MAC, D0_MAC).ipv4(CLIENT, VIP).tcp(cport, 80).flags(flags);
+        return TestDirector.fromClient(CLIENT, VIP).tcp(cport, 80).flags(flags);
     }
 
     private static PacketBuilder toRealServer(String rsMac, int cport, int flags) {
@@ -214,10 +157,8 @@ class DirectRoutingDataPlaneTest {
 
     @Test
     void unknownRealServerMacIsAskedForByArpNeverGuessed() {
-        entries = rules("198.18.1.20", WEB2);
-        invoker.publish();
-        step();
-        List<InMemoryPacketIo.Frame> arp = io.drainTransmitted();
+        director.install(rules("198.18.1.20", WEB2));
+        List<InMemoryPacketIo.Frame> arp = director.io().drainTransmitted();
         UnsafeBuffer request = PacketBuilder.frame().eth(D1_MAC, "ff:ff:ff:ff:ff:ff")
             .arp(ArpPacket.OP_REQUEST, Addresses.mac(D1_MAC), "198.18.1.11", 0L, "198.18.1.20").build();
         assertThat(arp).hasSize(1);
@@ -247,31 +188,27 @@ class DirectRoutingDataPlaneTest {
     @Test
     void realServerOnTheClientsLanLeavesThroughTheInterfaceItCameIn() {
         // Seed 003 as published: director, real servers and the router on one /24.
-        entries = rules("198.18.0.12", "198.18.0.13");
-        invoker.learnNeighbour(D0, Addresses.ipv4("198.18.0.12"), Addresses.mac("02:00:00:00:00:0c"));
-        invoker.learnNeighbour(D0, Addresses.ipv4("198.18.0.13"), Addresses.mac("02:00:00:00:00:0d"));
-        invoker.publish();
-        step();
+        director.learn("198.18.0.12", "02:00:00:00:00:0c");
+        director.learn("198.18.0.13", "02:00:00:00:00:0d");
+        director.install(rules("198.18.0.12", "198.18.0.13"));
         List<InMemoryPacketIo.Frame> out = send(D0, fromClient(40000, TcpHeader.SYN).build(), 0L);
         assertThat(out).hasSize(1);
         assertThat(out.get(0).ifIndex()).isEqualTo(D0);
-        byte[] b = out.get(0).bytes();
-        String dst = String.format("%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
+        String dst = TestDirector.ethDestination(out.get(0));
         assertThat(dst).isIn("02:00:00:00:00:0c", "02:00:00:00:00:0d");
         assertFrameEquals(PacketBuilder.frame().eth(D0_MAC, dst).ipv4(CLIENT, VIP).ttl(63).tcp(40000, 80)
             .flags(TcpHeader.SYN).build(), out.get(0).buffer());
     }
 
     private ConnectionView only() {
-        List<ConnectionView> conns = invoker.connections(now);
+        List<ConnectionView> conns = director.connections();
         assertThat(conns).hasSize(1);
         return conns.get(0);
     }
 
     /** The frame's destination MAC, which must be one of the real servers'. */
     private static String rsMacOf(InMemoryPacketIo.Frame f) {
-        byte[] b = f.bytes();
-        String mac = String.format("%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
+        String mac = TestDirector.ethDestination(f);
         assertThat(mac).isIn(WEB1_MAC, WEB2_MAC);
         return mac;
     }

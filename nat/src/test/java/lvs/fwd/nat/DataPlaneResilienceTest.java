@@ -7,19 +7,12 @@ import java.util.List;
 import lvs.dataplane.DataPlane;
 import lvs.dataplane.DataPlaneEvents;
 import lvs.dataplane.Forwarder;
-import lvs.dataplane.net.Ipv4Routes;
-import lvs.dataplane.net.Nic;
+import lvs.fixtures.dataplane.TableEntries;
+import lvs.fixtures.dataplane.TestDirector;
 import lvs.fixtures.io.InMemoryPacketIo;
-import lvs.fixtures.packet.Addresses;
-import lvs.fixtures.packet.PacketBuilder;
 import lvs.model.ForwardingMethod;
-import lvs.model.InetAddress;
 import lvs.model.Protocol;
 import lvs.model.RealServerSpec;
-import lvs.model.ServiceKey;
-import lvs.model.ServiceSpec;
-import lvs.model.Timeouts;
-import lvs.model.TunnelType;
 import lvs.packet.FlowKey;
 import lvs.packet.TcpHeader;
 import lvs.sched.SchedulerSettings;
@@ -30,7 +23,6 @@ import lvs.snapshot.TableSnapshot;
 import lvs.table.RealServerEntry;
 import lvs.table.ServiceEntry;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,32 +31,22 @@ import org.junit.jupiter.api.Test;
  * good snapshot, a frame whose handling throws is dropped and counted, and the next ones are forwarded.
  */
 class DataPlaneResilienceTest {
-    private static final int D0 = 2;
-    private static final int D1 = 3;
-    private static final String D0_MAC = "02:00:00:00:00:0b";
-    private static final String D1_MAC = "02:00:00:00:01:0b";
-    private static final String CLIENT_MAC = "02:00:00:00:00:0a";
     private static final String CLIENT = "198.18.0.10";
     private static final String VIP = "198.18.0.11";
     private static final String VIP2 = "198.18.0.12";
     private static final String WEB1 = "198.18.1.12";
     private static final String WEB2 = "198.18.1.13";
 
-    private final InMemoryPacketIo io = new InMemoryPacketIo(new int[] {D0, D1});
+    private TestDirector director;
     private DataPlane dataPlane;
-    private DataPlane.Invoker invoker;
-    private long now = 1_000_000_000L;
-    private long generation = 1;
     private final List<ServiceEntry> entries = new ArrayList<>();
 
     private static RealServerSpec server(String rip, ForwardingMethod method) {
-        return new RealServerSpec(InetAddress.ofIpv4(Addresses.ipv4(rip)), 80, method, 1, 0, 0, TunnelType.IPIP, 0, 0);
+        return TableEntries.realServer(rip, 80, method, 1);
     }
 
     private static ServiceEntry service(long id, String vip, String scheduler, RealServerEntry... servers) {
-        ServiceSpec spec = new ServiceSpec(ServiceKey.of(Protocol.TCP, InetAddress.ofIpv4(Addresses.ipv4(vip)), 80),
-            scheduler, "", 0, 0, 0xffffffffL);
-        return new ServiceEntry(id, spec, List.of(servers));
+        return new ServiceEntry(id, TableEntries.service(Protocol.TCP, vip, 80, scheduler), List.of(servers));
     }
 
     /** A scheduler with a bug: it throws when shown its service. */
@@ -99,60 +81,23 @@ class DataPlaneResilienceTest {
     void setUp() {
         entries.add(service(1, VIP, "wrr", new RealServerEntry(3, server(WEB2, ForwardingMethod.MASQUERADE)),
             new RealServerEntry(2, server(WEB1, ForwardingMethod.MASQUERADE))));
-        List<Nic> nics = List.of(
-            new Nic("d0", D0, Addresses.mac(D0_MAC), 1500, new int[] {Addresses.ipv4("198.18.0.11")}),
-            new Nic("d1", D1, Addresses.mac(D1_MAC), 1500, new int[] {Addresses.ipv4("198.18.1.11")}));
-        Ipv4Routes routes = Ipv4Routes.of(List.of(
-            new Ipv4Routes.Route(Addresses.ipv4("198.18.0.0"), 0xffffff00, 0, 0, "d0"),
-            new Ipv4Routes.Route(Addresses.ipv4("198.18.1.0"), 0xffffff00, 0, 0, "d1")), nics);
-        DataPlane.Rules rules = new DataPlane.Rules() {
-            @Override
-            public List<ServiceEntry> entries() {
-                return List.copyOf(entries);
-            }
-
-            @Override
-            public Timeouts timeouts() {
-                return Timeouts.KERNEL_DEFAULTS;
-            }
-
-            @Override
-            public long generation() {
-                return generation;
-            }
-        };
-        Forwarder[] forwarders = new Forwarder[5];
-        forwarders[ForwardingMethod.MASQUERADE.kernelValue()] = new MasqueradeForwarder();
-        forwarders[ForwardingMethod.ROUTE.kernelValue()] = new Throwing();
-        dataPlane = new DataPlane(1024, 4096);
         ServiceScheduler.Factory wrr = SpiScheduler.factory(n -> new WeightedRoundRobinScheduler(SchedulerSettings.defaults()));
-        invoker = dataPlane.invoker(rules, io, forwarders, name -> name.equals("broken") ? new Broken() : wrr.create(name),
-            nics, routes, now / 1_000_000L);
-        invoker.learnNeighbour(D0, Addresses.ipv4(CLIENT), Addresses.mac(CLIENT_MAC));
-        invoker.learnNeighbour(D1, Addresses.ipv4(WEB1), Addresses.mac("02:00:00:00:01:0c"));
-        invoker.learnNeighbour(D1, Addresses.ipv4(WEB2), Addresses.mac("02:00:00:00:01:0d"));
-        invoker.publish();
-        step();
-    }
-
-    private void step() {
-        now += 1_000_000L;
-        invoker.doWork(now);
+        director = TestDirector.ipv4(VIP).forwarder(ForwardingMethod.MASQUERADE, new MasqueradeForwarder())
+            .forwarder(ForwardingMethod.ROUTE, new Throwing())
+            .schedulers(name -> name.equals("broken") ? new Broken() : wrr.create(name))
+            .entries(List.copyOf(entries))
+            .start(CLIENT, TestDirector.CLIENT_MAC, WEB1, TestDirector.WEB1_MAC, WEB2, TestDirector.WEB2_MAC);
+        dataPlane = director.dataPlane();
     }
 
     private List<InMemoryPacketIo.Frame> syn(String vip, int cport) {
-        UnsafeBuffer frame = PacketBuilder.frame().eth(CLIENT_MAC, D0_MAC).ipv4(CLIENT, vip).tcp(cport, 80)
-            .flags(TcpHeader.SYN).build();
-        io.inject(D0, frame, 0L);
-        step();
-        return io.drainTransmitted();
+        return director.send(TestDirector.D0, TestDirector.fromClient(CLIENT, vip).tcp(cport, 80)
+            .flags(TcpHeader.SYN).build());
     }
 
     private void change(Runnable edit) {
         edit.run();
-        generation++;
-        invoker.publish();
-        step();
+        director.install(List.copyOf(entries));
     }
 
     @Test
@@ -165,7 +110,7 @@ class DataPlaneResilienceTest {
         assertThat(dataPlane.awaitApplied(2, 0)).isFalse(); // not reported as live
         List<InMemoryPacketIo.Frame> out = syn(VIP, 40001); // the old service still forwards
         assertThat(out).hasSize(1);
-        assertThat(out.get(0).ifIndex()).isEqualTo(D1);
+        assertThat(out.get(0).ifIndex()).isEqualTo(TestDirector.D1);
         assertThat(syn(VIP2, 40002)).isEmpty(); // the refused snapshot's service is not forwarded
 
         change(() -> entries.remove(1)); // the bad service removed: the next snapshot installs

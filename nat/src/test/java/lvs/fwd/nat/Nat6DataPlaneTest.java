@@ -1,5 +1,12 @@
 package lvs.fwd.nat;
 
+import static lvs.fixtures.dataplane.TestDirector.CLIENT_MAC;
+import static lvs.fixtures.dataplane.TestDirector.D0;
+import static lvs.fixtures.dataplane.TestDirector.D0_MAC;
+import static lvs.fixtures.dataplane.TestDirector.D1;
+import static lvs.fixtures.dataplane.TestDirector.D1_MAC;
+import static lvs.fixtures.dataplane.TestDirector.WEB1_MAC;
+import static lvs.fixtures.dataplane.TestDirector.WEB2_MAC;
 import static lvs.fixtures.packet.PacketAssertions.assertFrameEquals;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,26 +14,16 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import lvs.dataplane.DataPlane;
 import lvs.dataplane.DataPlaneEvents;
-import lvs.dataplane.Forwarder;
-import lvs.dataplane.net.Ipv4Routes;
-import lvs.dataplane.net.Ipv6Routes;
-import lvs.dataplane.net.Nic;
+import lvs.fixtures.dataplane.TableEntries;
+import lvs.fixtures.dataplane.TestDirector;
 import lvs.fixtures.io.InMemoryPacketIo;
 import lvs.fixtures.packet.Addresses;
 import lvs.fixtures.packet.PacketBuilder;
 import lvs.model.ForwardingMethod;
-import lvs.model.InetAddress;
 import lvs.model.Protocol;
 import lvs.model.RealServerSpec;
-import lvs.model.ServiceKey;
-import lvs.model.ServiceSpec;
-import lvs.model.Timeouts;
-import lvs.model.TunnelType;
 import lvs.packet.Icmpv6Header;
 import lvs.packet.TcpHeader;
-import lvs.sched.SchedulerSettings;
-import lvs.sched.WeightedRoundRobinScheduler;
-import lvs.snapshot.SpiScheduler;
 import lvs.table.ConnectionView;
 import lvs.table.RealServerEntry;
 import lvs.table.ServiceEntry;
@@ -42,38 +39,22 @@ import org.junit.jupiter.api.Test;
  * weight 1, web2 2001:2:0:1::13 weight 2; client 2001:2::10.
  */
 class Nat6DataPlaneTest {
-    private static final int D0 = 2;
-    private static final int D1 = 3;
-    private static final String D0_MAC = "02:00:00:00:00:0b";
-    private static final String D1_MAC = "02:00:00:00:01:0b";
-    private static final String CLIENT_MAC = "02:00:00:00:00:0a";
-    private static final String WEB1_MAC = "02:00:00:00:01:0c";
-    private static final String WEB2_MAC = "02:00:00:00:01:0d";
     private static final String CLIENT = "2001:2::10";
     private static final String VIP = "2001:2::11";
     private static final String D1_IP = "2001:2:0:1::11";
     private static final String WEB1 = "2001:2:0:1::12";
     private static final String WEB2 = "2001:2:0:1::13";
 
-    private final InMemoryPacketIo io = new InMemoryPacketIo(new int[] {D0, D1});
+    private TestDirector director;
     private DataPlane dataPlane;
-    private DataPlane.Invoker invoker;
-    private long now = 1_000_000_000L;
-    private List<ServiceEntry> entries = rules(VIP, WEB2, WEB1);
-
-    private static InetAddress v6(String text) {
-        long[] a = Addresses.ipv6(text);
-        return InetAddress.of(ByteBuffer.allocate(16).putLong(a[0]).putLong(a[1]).array());
-    }
 
     private static RealServerSpec masq(String rip, int weight) {
-        return new RealServerSpec(v6(rip), 80, ForwardingMethod.MASQUERADE, weight, 0, 0, TunnelType.IPIP, 0, 0);
+        return TableEntries.masq(rip, 80, weight);
     }
 
     /** {@code -A -t [vip]:80 -s wrr}, then web1 (weight 1) and web2 (weight 2); listed newest first. */
     private static List<ServiceEntry> rules(String vip, String newer, String older) {
-        ServiceSpec svc = new ServiceSpec(ServiceKey.of(Protocol.TCP, v6(vip), 80), "wrr", "", 0, 0, 128);
-        return List.of(new ServiceEntry(1, svc, List.of(
+        return List.of(new ServiceEntry(1, TableEntries.service(Protocol.TCP, vip, 80, "wrr"), List.of(
             new RealServerEntry(3, masq(newer, 2)), new RealServerEntry(2, masq(older, 1)))));
     }
 
@@ -83,60 +64,17 @@ class Nat6DataPlaneTest {
 
     @BeforeEach
     void setUp() {
-        List<Nic> nics = List.of(
-            new Nic("d0", D0, Addresses.mac(D0_MAC), 1500, new int[0], a(VIP)),
-            new Nic("d1", D1, Addresses.mac(D1_MAC), 1500, new int[0], a(D1_IP)));
-        Ipv6Routes routes6 = Ipv6Routes.of(List.of(
-            new Ipv6Routes.Route(a("2001:2::")[0], 0, 64, 0, 0, 256, "d0"),
-            new Ipv6Routes.Route(a("2001:2:0:1::")[0], 0, 64, 0, 0, 256, "d1")), nics);
-        DataPlane.Rules rules = new DataPlane.Rules() {
-            @Override
-            public List<ServiceEntry> entries() {
-                return entries;
-            }
-
-            @Override
-            public Timeouts timeouts() {
-                return Timeouts.KERNEL_DEFAULTS;
-            }
-
-            @Override
-            public long generation() {
-                return 1;
-            }
-        };
-        Forwarder[] forwarders = new Forwarder[5];
-        forwarders[0] = new MasqueradeForwarder();
-        dataPlane = new DataPlane(1024, 4096);
-        invoker = dataPlane.invoker(rules, io, forwarders,
-            SpiScheduler.factory(n -> new WeightedRoundRobinScheduler(SchedulerSettings.defaults())), nics,
-            Ipv4Routes.of(List.of(), nics), routes6, now / 1_000_000L);
-        learn(D0, CLIENT, CLIENT_MAC);
-        learn(D1, WEB1, WEB1_MAC);
-        learn(D1, WEB2, WEB2_MAC);
-        invoker.publish();
-        step();
-        io.drainTransmitted();
-    }
-
-    private void learn(int ifIndex, String address, String mac) {
-        invoker.learnNeighbour6(ifIndex, a(address)[0], a(address)[1], Addresses.mac(mac));
-    }
-
-    private void step() {
-        now += 1_000_000L;
-        invoker.doWork(now);
+        director = TestDirector.ipv6(VIP).forwarder(ForwardingMethod.MASQUERADE, new MasqueradeForwarder())
+            .entries(rules(VIP, WEB2, WEB1)).start(CLIENT, CLIENT_MAC, WEB1, WEB1_MAC, WEB2, WEB2_MAC);
+        dataPlane = director.dataPlane();
     }
 
     private List<InMemoryPacketIo.Frame> send(int ifIndex, UnsafeBuffer frame) {
-        io.inject(ifIndex, frame, 0L);
-        step();
-        return io.drainTransmitted();
+        return director.send(ifIndex, frame);
     }
 
     private static UnsafeBuffer syn(int cport) {
-        return PacketBuilder.frame().eth(CLIENT_MAC, D0_MAC).ipv6(CLIENT, VIP).tcp(cport, 80).flags(TcpHeader.SYN)
-            .build();
+        return TestDirector.fromClient(CLIENT, VIP).tcp(cport, 80).flags(TcpHeader.SYN).build();
     }
 
     /** Target address then one link-layer address option: the body of an NS or NA after its first 8 bytes. */
@@ -162,7 +100,7 @@ class Nat6DataPlaneTest {
         assertFrameEquals(PacketBuilder.frame().eth(D0_MAC, CLIENT_MAC).ipv6(VIP, CLIENT).ttl(63).tcp(80, 40000)
             .flags(TcpHeader.SYN | TcpHeader.ACK).payload("hello").build(), out.get(0).buffer());
 
-        List<ConnectionView> conns = invoker.connections(now);
+        List<ConnectionView> conns = director.connections();
         assertThat(conns).hasSize(1);
         assertThat(conns.get(0).stateName()).isEqualTo("SYN_RECV");
         assertThat(conns.get(0).destinationAddress().toString()).isEqualTo(WEB2);
@@ -175,8 +113,7 @@ class Nat6DataPlaneTest {
         for (int i = 0; i < 6; i++) {
             List<InMemoryPacketIo.Frame> out = send(D0, syn(41000 + i));
             assertThat(out).hasSize(1);
-            long dstLo = out.get(0).buffer().getLong(14 + 24 + 8, java.nio.ByteOrder.BIG_ENDIAN);
-            order.append(dstLo == a(WEB1)[1] ? "web1 " : "web2 ");
+            order.append(TestDirector.ipDestination(out.get(0)).equals(WEB1) ? "web1 " : "web2 ");
         }
         assertThat(order.toString().trim()).isEqualTo("web2 web1 web2 web2 web1 web2");
         assertThat(dataPlane.stats().counters(1).connections()).isEqualTo(6);
@@ -227,13 +164,11 @@ class Nat6DataPlaneTest {
     void missingRealServerIsSolicitedAndItsAdvertisementLearnt() {
         String web3 = "2001:2:0:1::14";
         String web3Mac = "02:00:00:00:01:14";
-        entries = List.of(new ServiceEntry(1, rules(VIP, WEB2, WEB1).get(0).spec(),
-            List.of(new RealServerEntry(4, masq(web3, 1)))));
-        invoker.publish();
-        step();
+        director.install(List.of(new ServiceEntry(1, rules(VIP, WEB2, WEB1).get(0).spec(),
+            List.of(new RealServerEntry(4, masq(web3, 1))))));
         // Installing the snapshot already solicited the new real server, from d1's address to its
         // solicited-node group ff02::1:ff00:14 (MAC 33:33:ff:00:00:14).
-        List<InMemoryPacketIo.Frame> ns = io.drainTransmitted();
+        List<InMemoryPacketIo.Frame> ns = director.io().drainTransmitted();
         UnsafeBuffer expected = PacketBuilder.frame().eth(D1_MAC, "33:33:ff:00:00:14").ipv6(D1_IP, "ff02::1:ff00:14")
             .ttl(255).icmp(Icmpv6Header.TYPE_NEIGHBOR_SOLICITATION, 0, 0).payload(ndBody(web3, 1, D1_MAC)).build();
         assertThat(ns).hasSize(1);
@@ -255,11 +190,9 @@ class Nat6DataPlaneTest {
     @Test
     void advertisementWithAForgedHopLimitIsIgnored() {
         String web3 = "2001:2:0:1::14";
-        entries = List.of(new ServiceEntry(1, rules(VIP, WEB2, WEB1).get(0).spec(),
-            List.of(new RealServerEntry(4, masq(web3, 1)))));
-        invoker.publish();
-        step();
-        io.drainTransmitted();
+        director.install(List.of(new ServiceEntry(1, rules(VIP, WEB2, WEB1).get(0).spec(),
+            List.of(new RealServerEntry(4, masq(web3, 1))))));
+        director.io().drainTransmitted();
         send(D1, PacketBuilder.frame().eth("02:00:00:00:01:66", D1_MAC).ipv6(web3, D1_IP).ttl(64)
             .icmp(Icmpv6Header.TYPE_NEIGHBOR_ADVERTISEMENT, 0, 0x6000_0000)
             .payload(ndBody(web3, 2, "02:00:00:00:01:66")).build());
@@ -270,9 +203,7 @@ class Nat6DataPlaneTest {
     @Test
     void solicitationForAVipNotOnTheHostIsAnswered() {
         String vip = "2001:2::100";
-        entries = rules(vip, WEB2, WEB1);
-        invoker.publish();
-        step();
+        director.install(rules(vip, WEB2, WEB1));
         UnsafeBuffer who = PacketBuilder.frame().eth(CLIENT_MAC, "33:33:ff:00:01:00").ipv6(CLIENT, "ff02::1:ff00:100")
             .ttl(255).icmp(Icmpv6Header.TYPE_NEIGHBOR_SOLICITATION, 0, 0).payload(ndBody(vip, 1, CLIENT_MAC)).build();
         List<InMemoryPacketIo.Frame> out = send(D0, who);

@@ -1,33 +1,21 @@
 package lvs.fwd.nat;
 
+import static lvs.fixtures.dataplane.TableEntries.masq;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import lvs.dataplane.DataPlane;
 import lvs.dataplane.DataPlaneEvents;
-import lvs.dataplane.Forwarder;
-import lvs.dataplane.net.Ipv4Routes;
-import lvs.dataplane.net.Ipv6Routes;
-import lvs.dataplane.net.Nic;
+import lvs.fixtures.dataplane.TableEntries;
+import lvs.fixtures.dataplane.TestDirector;
 import lvs.fixtures.io.InMemoryPacketIo;
-import lvs.fixtures.packet.Addresses;
-import lvs.fixtures.packet.PacketBuilder;
 import lvs.model.ForwardingMethod;
-import lvs.model.InetAddress;
 import lvs.model.Protocol;
-import lvs.model.RealServerSpec;
 import lvs.model.ServiceFlags;
-import lvs.model.ServiceKey;
 import lvs.model.ServiceSpec;
-import lvs.model.Timeouts;
-import lvs.model.TunnelType;
 import lvs.packet.TcpHeader;
-import lvs.sched.SchedulerRegistry;
-import lvs.sched.SchedulerSettings;
-import lvs.snapshot.SpiScheduler;
 import lvs.table.ConnectionView;
 import lvs.table.RealServerEntry;
 import lvs.table.ServiceEntry;
@@ -42,11 +30,6 @@ import org.junit.jupiter.api.Test;
  * 2001:2::11), d1 inside; web2 was added after web1, so rr picks web2 first, then web1.
  */
 class Persistence6DataPlaneTest {
-    private static final int D0 = 2;
-    private static final int D1 = 3;
-    private static final String D0_MAC = "02:00:00:00:00:0b";
-    private static final String D1_MAC = "02:00:00:00:01:0b";
-    private static final String CLIENT_MAC = "02:00:00:00:00:0a";
     private static final String CLIENT = "2001:2::10";
     /** Same /64 as the client, another /128. */
     private static final String NEIGHBOUR = "2001:2::20";
@@ -59,29 +42,13 @@ class Persistence6DataPlaneTest {
     private static final long WEB1_ID = 2;
     private static final long WEB2_ID = 3;
 
-    private final InMemoryPacketIo io = new InMemoryPacketIo(new int[] {D0, D1});
+    private TestDirector director;
     private DataPlane dataPlane;
-    private DataPlane.Invoker invoker;
-    private long nowNs = 1_000_000_000L;
-    private List<ServiceEntry> entries;
-
-    private static long[] a(String text) {
-        return Addresses.ipv6(text);
-    }
-
-    private static InetAddress v6(String text) {
-        long[] x = a(text);
-        return InetAddress.of(ByteBuffer.allocate(16).putLong(x[0]).putLong(x[1]).array());
-    }
-
-    private static RealServerSpec masq(String rip, int port, int weight) {
-        return new RealServerSpec(v6(rip), port, ForwardingMethod.MASQUERADE, weight, 0, 0, TunnelType.IPIP, 0, 0);
-    }
 
     /** {@code -A -t|-u [VIP]:port -s rr [-p seconds] [-M prefix]}, then {@code -a} web1, {@code -a} web2. */
     private static List<ServiceEntry> rules(Protocol protocol, int port, int flags, int seconds, long prefix,
                                             int rsPort) {
-        ServiceSpec svc = new ServiceSpec(ServiceKey.of(protocol, v6(VIP), port), "rr", "", flags, seconds, prefix);
+        ServiceSpec svc = TableEntries.service(protocol, VIP, port, "rr", flags, seconds, prefix);
         return List.of(new ServiceEntry(SERVICE_ID, svc, List.of(
             new RealServerEntry(WEB2_ID, masq(WEB2, rsPort, 1)), new RealServerEntry(WEB1_ID, masq(WEB1, rsPort, 1)))));
     }
@@ -92,61 +59,22 @@ class Persistence6DataPlaneTest {
 
     @BeforeEach
     void setUp() {
-        entries = persistentTcp(20, 128);
-        List<Nic> nics = List.of(
-            new Nic("d0", D0, Addresses.mac(D0_MAC), 1500, new int[0], a(VIP)),
-            new Nic("d1", D1, Addresses.mac(D1_MAC), 1500, new int[0], a("2001:2:0:1::11")));
-        Ipv6Routes routes6 = Ipv6Routes.of(List.of(
-            new Ipv6Routes.Route(a("2001:2::")[0], 0, 64, 0, 0, 256, "d0"),
-            new Ipv6Routes.Route(a("2001:2:0:1::")[0], 0, 64, 0, 0, 256, "d1")), nics);
-        DataPlane.Rules rules = new DataPlane.Rules() {
-            @Override
-            public List<ServiceEntry> entries() {
-                return entries;
-            }
-
-            @Override
-            public Timeouts timeouts() {
-                return Timeouts.KERNEL_DEFAULTS;
-            }
-
-            @Override
-            public long generation() {
-                return 1;
-            }
-        };
-        Forwarder[] forwarders = new Forwarder[5];
-        forwarders[0] = new MasqueradeForwarder();
-        dataPlane = new DataPlane(1024, 4096);
-        invoker = dataPlane.invoker(rules, io, forwarders,
-            SpiScheduler.factory(n -> SchedulerRegistry.create(n, SchedulerSettings.defaults())), nics,
-            Ipv4Routes.of(List.of(), nics), routes6, nowNs / 1_000_000L);
-        invoker.learnNeighbour6(D1, a(WEB1)[0], a(WEB1)[1], Addresses.mac("02:00:00:00:01:0c"));
-        invoker.learnNeighbour6(D1, a(WEB2)[0], a(WEB2)[1], Addresses.mac("02:00:00:00:01:0d"));
-        invoker.publish();
-        step(1);
-        io.drainTransmitted();
+        director = TestDirector.ipv6(VIP).forwarder(ForwardingMethod.MASQUERADE, new MasqueradeForwarder())
+            .entries(persistentTcp(20, 128)).start(WEB1, TestDirector.WEB1_MAC, WEB2, TestDirector.WEB2_MAC);
+        dataPlane = director.dataPlane();
     }
 
     private void republish(List<ServiceEntry> next) {
-        entries = next;
-        invoker.publish();
-        step(1);
-        io.drainTransmitted();
+        director.install(next);
+        director.io().drainTransmitted();
     }
 
-    /** Advances the clock by {@code ms} in 1 s steps (each a duty cycle, so the sweeper runs as it goes). */
     private void step(long ms) {
-        for (long left = ms; left > 0; left -= Math.min(left, 1000)) {
-            nowNs += Math.min(left, 1000) * 1_000_000L;
-            invoker.doWork(nowNs);
-        }
+        director.advance(ms);
     }
 
     private InMemoryPacketIo.Frame forward(UnsafeBuffer frame) {
-        io.inject(D0, frame, 0L);
-        step(1);
-        List<InMemoryPacketIo.Frame> out = io.drainTransmitted();
+        List<InMemoryPacketIo.Frame> out = director.send(TestDirector.D0, frame);
         assertThat(out).hasSizeLessThanOrEqualTo(1);
         return out.isEmpty() ? null : out.get(0);
     }
@@ -157,27 +85,24 @@ class Persistence6DataPlaneTest {
         if (out == null) {
             return "dropped";
         }
-        long dstLo = out.buffer().getLong(14 + 24 + 8, ByteOrder.BIG_ENDIAN);
-        return dstLo == a(WEB1)[1] ? "web1" : dstLo == a(WEB2)[1] ? "web2" : "?";
+        String dst = TestDirector.ipDestination(out);
+        return dst.equals(WEB1) ? "web1" : dst.equals(WEB2) ? "web2" : "?";
     }
 
     private static UnsafeBuffer syn(String client, int cport, int vport) {
-        return PacketBuilder.frame().eth(CLIENT_MAC, D0_MAC).ipv6(client, VIP).tcp(cport, vport)
-            .flags(TcpHeader.SYN).build();
+        return TestDirector.fromClient(client, VIP).tcp(cport, vport).flags(TcpHeader.SYN).build();
     }
 
     private static UnsafeBuffer datagram(String client, int cport, int vport) {
-        return PacketBuilder.frame().eth(CLIENT_MAC, D0_MAC).ipv6(client, VIP).udp(cport, vport).payload("q").build();
+        return TestDirector.fromClient(client, VIP).udp(cport, vport).payload("q").build();
     }
 
     private List<String> templates() {
         List<String> out = new ArrayList<>();
-        for (ConnectionView v : invoker.connections(nowNs)) {
-            if (v.clientPort() == 0) {
-                out.add(v.protocolName() + " " + v.stateName() + " [" + v.clientAddress() + "]:" + v.clientPort()
-                    + " [" + v.virtualAddress() + "]:" + v.virtualPort() + " [" + v.destinationAddress() + "]:"
-                    + v.destinationPort());
-            }
+        for (ConnectionView v : director.templates()) {
+            out.add(v.protocolName() + " " + v.stateName() + " [" + v.clientAddress() + "]:" + v.clientPort()
+                + " [" + v.virtualAddress() + "]:" + v.virtualPort() + " [" + v.destinationAddress() + "]:"
+                + v.destinationPort());
         }
         return out;
     }
@@ -195,7 +120,7 @@ class Persistence6DataPlaneTest {
         assertThat(persistConns(WEB1_ID)).isZero();
         assertThat(templates()).containsExactly("TCP NONE [" + CLIENT + "]:0 [" + VIP + "]:80 [" + WEB2 + "]:80");
         // Each new connection restarted the template's timer at the full -p.
-        assertThat(invoker.connections(nowNs)).filteredOn(v -> v.clientPort() == 0)
+        assertThat(director.connections()).filteredOn(v -> v.clientPort() == 0)
             .singleElement().extracting(ConnectionView::expiresSeconds).isEqualTo(20L);
 
         // -p ran out but SYN_RECV connections still depend on it: re-armed, still pins the client.
@@ -206,7 +131,7 @@ class Persistence6DataPlaneTest {
         // Every connection gone and the template with them: the scheduler is asked again.
         step(150_000);
         assertThat(templates()).isEmpty();
-        assertThat(invoker.connections(nowNs)).isEmpty();
+        assertThat(director.connections()).isEmpty();
         assertThat(persistConns(WEB2_ID)).isZero();
         assertThat(send(syn(CLIENT, 40003, 80))).isEqualTo("web1");
         // Templates are not counted as connections.
@@ -220,7 +145,7 @@ class Persistence6DataPlaneTest {
         step(250_000);
         assertThat(send(datagram(CLIENT, 50001, 53))).isEqualTo("web2");
         step(400_000);
-        assertThat(invoker.connections(nowNs)).isEmpty();
+        assertThat(director.connections()).isEmpty();
         assertThat(send(datagram(CLIENT, 50002, 53))).isEqualTo("web1");
     }
 
@@ -260,7 +185,7 @@ class Persistence6DataPlaneTest {
     @Test
     void aDeletedRealServersTemplateIsInvalidated() {
         assertThat(send(syn(CLIENT, 40000, 80))).isEqualTo("web2");
-        republish(List.of(new ServiceEntry(SERVICE_ID, entries.get(0).spec(), List.of(
+        republish(List.of(new ServiceEntry(SERVICE_ID, director.entries().get(0).spec(), List.of(
             new RealServerEntry(WEB1_ID, masq(WEB1, 80, 1))))));
         assertThat(send(syn(CLIENT, 40001, 80))).isEqualTo("web1");
     }
@@ -276,7 +201,7 @@ class Persistence6DataPlaneTest {
         assertThat(templates()).containsExactlyInAnyOrder(
             "TCP NONE [" + CLIENT + "]:0 [" + VIP + "]:0 [" + WEB2 + "]:0",
             "TCP NONE [" + NEIGHBOUR + "]:0 [" + VIP + "]:0 [" + WEB1 + "]:0");
-        assertThat(invoker.connections(nowNs)).anyMatch(v -> v.clientPort() == 40001 && v.virtualPort() == 443
+        assertThat(director.connections()).anyMatch(v -> v.clientPort() == 40001 && v.virtualPort() == 443
             && v.destinationPort() == 443);
     }
 
@@ -293,6 +218,6 @@ class Persistence6DataPlaneTest {
         assertThat(send(datagram(CLIENT, 50000, 53))).isEqualTo("web2");
         assertThat(send(datagram(CLIENT, 50000, 53))).isEqualTo("web2");
         assertThat(dataPlane.stats().counters(SERVICE_ID).connections()).isEqualTo(2);
-        assertThat(invoker.connections(nowNs)).allMatch(v -> v.clientPort() == 0); // only the template is left
+        assertThat(director.connections()).allMatch(v -> v.clientPort() == 0); // only the template is left
     }
 }

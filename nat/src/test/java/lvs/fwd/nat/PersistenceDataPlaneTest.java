@@ -1,5 +1,6 @@
 package lvs.fwd.nat;
 
+import static lvs.fixtures.dataplane.TableEntries.masq;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteOrder;
@@ -7,25 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import lvs.dataplane.DataPlane;
 import lvs.dataplane.DataPlaneEvents;
-import lvs.dataplane.Forwarder;
-import lvs.dataplane.net.Ipv4Routes;
-import lvs.dataplane.net.Nic;
+import lvs.fixtures.dataplane.TableEntries;
+import lvs.fixtures.dataplane.TestDirector;
 import lvs.fixtures.io.InMemoryPacketIo;
-import lvs.fixtures.packet.Addresses;
 import lvs.fixtures.packet.PacketBuilder;
 import lvs.model.ForwardingMethod;
-import lvs.model.InetAddress;
 import lvs.model.Protocol;
-import lvs.model.RealServerSpec;
 import lvs.model.ServiceFlags;
 import lvs.model.ServiceKey;
 import lvs.model.ServiceSpec;
-import lvs.model.Timeouts;
-import lvs.model.TunnelType;
 import lvs.packet.TcpHeader;
-import lvs.sched.SchedulerRegistry;
-import lvs.sched.SchedulerSettings;
-import lvs.snapshot.SpiScheduler;
 import lvs.table.ConnectionView;
 import lvs.table.RealServerEntry;
 import lvs.table.ServiceEntry;
@@ -40,11 +32,6 @@ import org.junit.jupiter.api.Test;
  * client's second connection would go to the other real server.
  */
 class PersistenceDataPlaneTest {
-    private static final int D0 = 2;
-    private static final int D1 = 3;
-    private static final String D0_MAC = "02:00:00:00:00:0b";
-    private static final String D1_MAC = "02:00:00:00:01:0b";
-    private static final String CLIENT_MAC = "02:00:00:00:00:0a";
     private static final String CLIENT = "198.18.0.10";
     private static final String NEIGHBOUR = "198.18.0.20";
     private static final String OTHER_NET = "198.18.2.10";
@@ -55,24 +42,13 @@ class PersistenceDataPlaneTest {
     private static final long WEB1_ID = 2;
     private static final long WEB2_ID = 3;
 
-    private final InMemoryPacketIo io = new InMemoryPacketIo(new int[] {D0, D1});
-    /** Packets "the kernel marked" for -f services: a mark and a frame, handed over on the next poll. */
-    private final java.util.ArrayDeque<Object[]> marked = new java.util.ArrayDeque<>();
+    private TestDirector director;
     private DataPlane dataPlane;
-    private DataPlane.Invoker invoker;
-    private long nowNs = 1_000_000_000L;
-    private List<ServiceEntry> entries;
-
-    private static RealServerSpec masq(String rip, int port, int weight) {
-        return new RealServerSpec(InetAddress.ofIpv4(Addresses.ipv4(rip)), port, ForwardingMethod.MASQUERADE, weight,
-            0, 0, TunnelType.IPIP, 0, 0);
-    }
 
     /** {@code -A -t|-u VIP:port -s rr [-p seconds] [-M mask] [-o]}, then {@code -a} web1, {@code -a} web2. */
     private static List<ServiceEntry> rules(Protocol protocol, int port, int flags, int seconds, long netmask,
                                             int rsPort, int web1Weight) {
-        ServiceSpec svc = new ServiceSpec(ServiceKey.of(protocol, InetAddress.ofIpv4(Addresses.ipv4(VIP)), port),
-            "rr", "", flags, seconds, netmask);
+        ServiceSpec svc = TableEntries.service(protocol, VIP, port, "rr", flags, seconds, netmask);
         return List.of(new ServiceEntry(SERVICE_ID, svc, List.of(
             new RealServerEntry(WEB2_ID, masq(WEB2, rsPort, 1)), new RealServerEntry(WEB1_ID, masq(WEB1, rsPort,
                 web1Weight)))));
@@ -84,115 +60,51 @@ class PersistenceDataPlaneTest {
 
     @BeforeEach
     void setUp() {
-        entries = persistentTcp(20, 0xffffffffL);
-        List<Nic> nics = List.of(
-            new Nic("d0", D0, Addresses.mac(D0_MAC), 1500, new int[] {Addresses.ipv4("198.18.0.11")}),
-            new Nic("d1", D1, Addresses.mac(D1_MAC), 1500, new int[] {Addresses.ipv4("198.18.1.11")}));
-        Ipv4Routes routes = Ipv4Routes.of(List.of(
-            new Ipv4Routes.Route(Addresses.ipv4("198.18.0.0"), 0xffffff00, 0, 0, "d0"),
-            new Ipv4Routes.Route(Addresses.ipv4("198.18.1.0"), 0xffffff00, 0, 0, "d1")), nics);
-        DataPlane.Rules rules = new DataPlane.Rules() {
-            @Override
-            public List<ServiceEntry> entries() {
-                return entries;
-            }
-
-            @Override
-            public Timeouts timeouts() {
-                return Timeouts.KERNEL_DEFAULTS;
-            }
-
-            @Override
-            public long generation() {
-                return 1;
-            }
-        };
-        Forwarder[] forwarders = new Forwarder[5];
-        forwarders[0] = new MasqueradeForwarder();
-        dataPlane = new DataPlane(1024, 4096);
-        dataPlane.receiveMarkedPackets(new lvs.io.MarkedPacketSource() {
-            @Override
-            public int poll(lvs.io.MarkedFrameHandler handler, int limit) {
-                int n = 0;
-                for (Object[] m; n < limit && (m = marked.poll()) != null; n++) {
-                    UnsafeBuffer frame = (UnsafeBuffer) m[1];
-                    handler.onMarkedFrame(D0, (Integer) m[0], frame, 0, frame.capacity());
-                }
-                return n;
-            }
-
-            @Override
-            public int fd() {
-                return -1;
-            }
-
-            @Override
-            public void close() {
-            }
-        });
-        invoker = dataPlane.invoker(rules, io, forwarders,
-            SpiScheduler.factory(n -> SchedulerRegistry.create(n, SchedulerSettings.defaults())), nics, routes,
-            nowNs / 1_000_000L);
-        invoker.learnNeighbour(D0, Addresses.ipv4(CLIENT), Addresses.mac(CLIENT_MAC));
-        invoker.learnNeighbour(D1, Addresses.ipv4(WEB1), Addresses.mac("02:00:00:00:01:0c"));
-        invoker.learnNeighbour(D1, Addresses.ipv4(WEB2), Addresses.mac("02:00:00:00:01:0d"));
-        invoker.publish();
-        step(1);
+        director = TestDirector.ipv4(VIP).forwarder(ForwardingMethod.MASQUERADE, new MasqueradeForwarder())
+            .markedPackets().entries(persistentTcp(20, 0xffffffffL))
+            .start(CLIENT, TestDirector.CLIENT_MAC, WEB1, TestDirector.WEB1_MAC, WEB2, TestDirector.WEB2_MAC);
+        dataPlane = director.dataPlane();
     }
 
     private void republish(List<ServiceEntry> next) {
-        entries = next;
-        invoker.publish();
-        step(1);
+        director.install(next);
     }
 
-    /** Advances the clock by {@code ms} in 1 s steps (each a duty cycle, so the sweeper runs as it goes). */
     private void step(long ms) {
-        for (long left = ms; left > 0; left -= Math.min(left, 1000)) {
-            nowNs += Math.min(left, 1000) * 1_000_000L;
-            invoker.doWork(nowNs);
-        }
+        director.advance(ms);
     }
 
     /** Sends a client frame; returns the real server it went to ("web1", "web2") or "dropped". */
     private String send(UnsafeBuffer frame) {
-        io.inject(D0, frame, 0L);
-        step(1);
-        List<InMemoryPacketIo.Frame> out = io.drainTransmitted();
+        return realServerOf(director.send(TestDirector.D0, frame));
+    }
+
+    private static String realServerOf(List<InMemoryPacketIo.Frame> out) {
         if (out.isEmpty()) {
             return "dropped";
         }
         assertThat(out).hasSize(1);
-        int dst = out.get(0).buffer().getInt(14 + 16, ByteOrder.BIG_ENDIAN);
-        return dst == Addresses.ipv4(WEB1) ? "web1" : dst == Addresses.ipv4(WEB2) ? "web2" : "?";
+        String dst = TestDirector.ipDestination(out.get(0));
+        return dst.equals(WEB1) ? "web1" : dst.equals(WEB2) ? "web2" : "?";
     }
 
     /** The destination port of the frame last forwarded to a real server. */
     private int forwardedPort(UnsafeBuffer frame) {
-        io.inject(D0, frame, 0L);
-        step(1);
-        List<InMemoryPacketIo.Frame> out = io.drainTransmitted();
+        List<InMemoryPacketIo.Frame> out = director.send(TestDirector.D0, frame);
         assertThat(out).hasSize(1);
         return out.get(0).buffer().getShort(14 + 20 + 2, ByteOrder.BIG_ENDIAN) & 0xffff;
     }
 
     private static UnsafeBuffer syn(String client, int cport, int vport) {
-        return PacketBuilder.frame().eth(CLIENT_MAC, D0_MAC).ipv4(client, VIP).tcp(cport, vport)
-            .flags(TcpHeader.SYN).build();
+        return TestDirector.fromClient(client, VIP).tcp(cport, vport).flags(TcpHeader.SYN).build();
     }
 
     private static UnsafeBuffer datagram(String client, int cport, int vport) {
-        return PacketBuilder.frame().eth(CLIENT_MAC, D0_MAC).ipv4(client, VIP).udp(cport, vport).payload("q").build();
+        return TestDirector.fromClient(client, VIP).udp(cport, vport).payload("q").build();
     }
 
     private List<ConnectionView> templates() {
-        List<ConnectionView> out = new ArrayList<>();
-        for (ConnectionView v : invoker.connections(nowNs)) {
-            if (v.clientPort() == 0) {
-                out.add(v);
-            }
-        }
-        return out;
+        return director.templates();
     }
 
     private long persistConns(long realServerId) {
@@ -220,7 +132,7 @@ class PersistenceDataPlaneTest {
         // Once every connection is gone and the template with them, the scheduler is asked again.
         step(150_000);
         assertThat(templates()).isEmpty();
-        assertThat(invoker.connections(nowNs)).isEmpty();
+        assertThat(director.connections()).isEmpty();
         assertThat(persistConns(WEB2_ID)).isZero();
         assertThat(send(syn(CLIENT, 40003, 80))).isEqualTo("web1");
         // Templates are not counted as connections: 4 connections for the service.
@@ -235,7 +147,7 @@ class PersistenceDataPlaneTest {
         step(250_000);
         assertThat(send(datagram(CLIENT, 50001, 53))).isEqualTo("web2");
         step(400_000);
-        assertThat(invoker.connections(nowNs)).isEmpty();
+        assertThat(director.connections()).isEmpty();
         assertThat(send(datagram(CLIENT, 50002, 53))).isEqualTo("web1");
     }
 
@@ -287,13 +199,9 @@ class PersistenceDataPlaneTest {
         assertThat(t.destinationAddress().toString() + ":" + t.destinationPort()).isEqualTo(WEB2 + ":80");
         assertThat(t.expiresSeconds()).isEqualTo(20);
 
-        io.inject(D1, PacketBuilder.frame().eth("02:00:00:00:01:0d", D1_MAC).ipv4(WEB2, CLIENT).tcp(80, 40000)
-            .flags(TcpHeader.SYN | TcpHeader.ACK).build(), 0L);
-        step(1);
-        io.drainTransmitted();
-        io.inject(D0, PacketBuilder.frame().eth(CLIENT_MAC, D0_MAC).ipv4(CLIENT, VIP).tcp(40000, 80)
-            .flags(TcpHeader.ACK).build(), 0L);
-        step(1);
+        director.send(TestDirector.D1, PacketBuilder.frame().eth(TestDirector.WEB2_MAC, TestDirector.D1_MAC)
+            .ipv4(WEB2, CLIENT).tcp(80, 40000).flags(TcpHeader.SYN | TcpHeader.ACK).build());
+        director.send(TestDirector.D0, TestDirector.fromClient(CLIENT, VIP).tcp(40000, 80).flags(TcpHeader.ACK).build());
         assertThat(templates().get(0).stateName()).isEqualTo("ASSURED");
     }
 
@@ -301,11 +209,11 @@ class PersistenceDataPlaneTest {
     void aQuiescedRealServerKeepsItsClientsButADeletedOneDoesNot() {
         assertThat(send(syn(CLIENT, 40000, 80))).isEqualTo("web2");
         // web2 weight 0: the template still sends the client there (the scheduler is not asked).
-        republish(List.of(new ServiceEntry(SERVICE_ID, entries.get(0).spec(), List.of(
+        republish(List.of(new ServiceEntry(SERVICE_ID, director.entries().get(0).spec(), List.of(
             new RealServerEntry(WEB2_ID, masq(WEB2, 80, 0)), new RealServerEntry(WEB1_ID, masq(WEB1, 80, 1))))));
         assertThat(send(syn(CLIENT, 40001, 80))).isEqualTo("web2");
         // web2 deleted: the template is made unmatchable (ports 65535) and a new one made for web1.
-        republish(List.of(new ServiceEntry(SERVICE_ID, entries.get(0).spec(), List.of(
+        republish(List.of(new ServiceEntry(SERVICE_ID, director.entries().get(0).spec(), List.of(
             new RealServerEntry(WEB1_ID, masq(WEB1, 80, 1))))));
         assertThat(send(syn(CLIENT, 40002, 80))).isEqualTo("web1");
         List<String> ports = new ArrayList<>();
@@ -329,16 +237,14 @@ class PersistenceDataPlaneTest {
         assertThat(lines).containsExactlyInAnyOrder(
             CLIENT + ":0 " + VIP + ":0 " + WEB2 + ":0", NEIGHBOUR + ":0 " + VIP + ":0 " + WEB1 + ":0");
         // The connections themselves show the port asked for.
-        assertThat(invoker.connections(nowNs)).anyMatch(v -> v.clientPort() == 40001 && v.virtualPort() == 443
+        assertThat(director.connections()).anyMatch(v -> v.clientPort() == 40001 && v.virtualPort() == 443
             && v.destinationPort() == 443);
     }
 
     @Test
     void anExactServiceWinsOverThePortZeroOne() {
-        ServiceSpec any = new ServiceSpec(ServiceKey.of(Protocol.TCP, InetAddress.ofIpv4(Addresses.ipv4(VIP)), 0),
-            "rr", "", ServiceFlags.PERSISTENT, 20, 0xffffffffL);
-        ServiceSpec web = new ServiceSpec(ServiceKey.of(Protocol.TCP, InetAddress.ofIpv4(Addresses.ipv4(VIP)), 80),
-            "rr", "", 0, 0, 0xffffffffL);
+        ServiceSpec any = TableEntries.service(Protocol.TCP, VIP, 0, "rr", ServiceFlags.PERSISTENT, 20, 0xffffffffL);
+        ServiceSpec web = TableEntries.service(Protocol.TCP, VIP, 80, "rr");
         republish(List.of(new ServiceEntry(SERVICE_ID, any, List.of(new RealServerEntry(WEB2_ID, masq(WEB2, 0, 1)))),
             new ServiceEntry(10, web, List.of(new RealServerEntry(11, masq(WEB1, 80, 1))))));
         assertThat(send(syn(CLIENT, 40000, 80))).isEqualTo("web1");
@@ -354,14 +260,7 @@ class PersistenceDataPlaneTest {
 
     /** Sends a frame as the kernel's marked copy (NFQUEUE); returns the real server it went to. */
     private String sendMarked(int mark, UnsafeBuffer frame) {
-        marked.add(new Object[] {mark, frame});
-        step(1);
-        List<InMemoryPacketIo.Frame> out = io.drainTransmitted();
-        if (out.isEmpty()) {
-            return "dropped";
-        }
-        int dst = out.get(0).buffer().getInt(14 + 16, ByteOrder.BIG_ENDIAN);
-        return dst == Addresses.ipv4(WEB1) ? "web1" : dst == Addresses.ipv4(WEB2) ? "web2" : "?";
+        return realServerOf(director.sendMarked(mark, frame));
     }
 
     @Test
@@ -392,7 +291,7 @@ class PersistenceDataPlaneTest {
             got.add(send(datagram(CLIENT, 50000, 53))); // the same flow every time
         }
         assertThat(got).containsExactly("web2", "web1", "web2", "web1");
-        assertThat(invoker.connections(nowNs)).isEmpty();
+        assertThat(director.connections()).isEmpty();
         assertThat(dataPlane.stats().counters(SERVICE_ID).connections()).isEqualTo(4);
         assertThat(dataPlane.stats().connectionCounts(WEB1_ID).inactive()).isZero();
         assertThat(dataPlane.stats().connectionCounts(WEB2_ID).inactive()).isZero();
@@ -406,7 +305,7 @@ class PersistenceDataPlaneTest {
             got.add(send(datagram(CLIENT, 50000 + i, 53)));
         }
         assertThat(got).containsExactly("web2", "web2", "web2");
-        List<ConnectionView> all = invoker.connections(nowNs);
+        List<ConnectionView> all = director.connections();
         assertThat(all).hasSize(1);
         assertThat(all.get(0).clientPort()).isZero(); // only the template
         assertThat(send(datagram(NEIGHBOUR, 50000, 53))).isEqualTo("web1");
@@ -416,6 +315,6 @@ class PersistenceDataPlaneTest {
     void opsIsForUdpOnlyATcpServiceKeepsItsConnections() {
         republish(rules(Protocol.TCP, 80, ServiceFlags.ONEPACKET, 0, 0xffffffffL, 80, 1));
         assertThat(send(syn(CLIENT, 40000, 80))).isEqualTo("web2");
-        assertThat(invoker.connections(nowNs)).hasSize(1);
+        assertThat(director.connections()).hasSize(1);
     }
 }
