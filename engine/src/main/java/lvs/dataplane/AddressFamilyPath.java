@@ -72,6 +72,15 @@ abstract class AddressFamilyPath {
     abstract int writePacketTooBig(MutableDirectBuffer out, long toMac, Nic in, DirectBuffer buffer, FlowKey flow,
                                    int mtu, boolean fromClient);
 
+    /**
+     * TUN: the outer addresses for real server {@code (hi, lo)}: the source the kernel caches for
+     * destination {@code d} (-1 when it left the table), else our first address on {@code out}.
+     */
+    abstract void tunnelAddresses(Egress x, TableSnapshot s, int d, Nic out, long hi, long lo);
+
+    /** The {@link DataPlaneEvents} counter of a packet too big for the tunnel, answered with an error. */
+    abstract int tooBigForTunnelEvent();
+
     /** True when destination {@code d} of the snapshot is of this family. */
     final boolean owns(TableSnapshot s, int d) {
         return s.serviceFamily[s.destinationService[d]] == family();

@@ -15,10 +15,21 @@ public final class Egress {
     public long nextHopMac;
     /** MTU of the route to the real server (the interface's). */
     public int routeMtu;
+    /**
+     * True when the real server is IPv6: the outer header is IPv6 (the kernel's {@code ip_vs_tunnel_xmit_v6})
+     * and the {@code *Hi}/{@code *Lo} addresses below apply; false: IPv4 and the {@code int} ones.
+     */
+    public boolean outerIpv6;
     /** The outer source address: the preferred source of the route to the real server. */
     public int sourceAddress;
     /** The real server: the outer destination. */
     public int realAddress;
+    /** {@link #sourceAddress} for an IPv6 real server, as (hi, lo) halves like {@link lvs.packet.FlowKey}'s. */
+    public long sourceAddressHi;
+    public long sourceAddressLo;
+    /** {@link #realAddress} for an IPv6 real server. */
+    public long realAddressHi;
+    public long realAddressLo;
     /** {@code --tun-type} as {@code lvs.model.TunnelType#kernelValue()}: 0 IPIP, 1 GUE, 2 GRE. */
     public int tunnelType;
     /** {@code --tun-port} (GUE's UDP destination port). */

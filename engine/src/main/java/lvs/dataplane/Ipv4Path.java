@@ -117,4 +117,16 @@ final class Ipv4Path extends AddressFamilyPath {
                           boolean fromClient) {
         throw new IllegalStateException("IPv4 packets are not dropped for their size here");
     }
+
+    @Override
+    void tunnelAddresses(Egress x, TableSnapshot s, int d, Nic out, long hi, long lo) {
+        x.outerIpv6 = false;
+        x.realAddress = (int) lo;
+        x.sourceAddress = d >= 0 && s.destinationSourceAddress[d] != 0 ? s.destinationSourceAddress[d] : out.primaryIpv4();
+    }
+
+    @Override
+    int tooBigForTunnelEvent() {
+        return DataPlaneEvents.ICMP_FRAG_NEEDED_SENT;
+    }
 }

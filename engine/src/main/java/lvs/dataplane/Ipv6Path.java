@@ -147,4 +147,19 @@ final class Ipv6Path extends AddressFamilyPath {
         return IcmpErrors.writeIpv6(out, toMac, in.mac(), buffer, l3, flow.packetEnd() - l3, type, code, rest,
             srcHi, srcLo);
     }
+
+    @Override
+    void tunnelAddresses(Egress x, TableSnapshot s, int d, Nic out, long hi, long lo) {
+        x.outerIpv6 = true;
+        x.realAddressHi = hi;
+        x.realAddressLo = lo;
+        boolean cached = d >= 0 && (s.destinationSourceAddressHi[d] != 0 || s.destinationSourceAddressLo[d] != 0);
+        x.sourceAddressHi = cached ? s.destinationSourceAddressHi[d] : out.primaryIpv6Hi();
+        x.sourceAddressLo = cached ? s.destinationSourceAddressLo[d] : out.primaryIpv6Lo();
+    }
+
+    @Override
+    int tooBigForTunnelEvent() {
+        return DataPlaneEvents.ICMP_PACKET_TOO_BIG_SENT;
+    }
 }

@@ -314,8 +314,9 @@ final class PacketPipeline {
         long mac = nextHopMac;
         int l3Length = flow.l3Length();
         account(t, e, Direction.INPUT, l3Length, nowMs);
-        if (f instanceof Encapsulator tunnel && path == ipv4) {
-            encapsulate(s, tunnel, t.destinationId(e), route, mac, (int) t.destinationAddressLo(e), buffer, offset);
+        if (f instanceof Encapsulator tunnel) { // before the MTU check: the tunnel's MTU is smaller
+            encapsulate(s, tunnel, t.destinationId(e), route, mac, t.destinationAddressHi(e), t.destinationAddressLo(e),
+                buffer, offset);
             return;
         }
         if (tooBig(s, route, l3Length, buffer, offset, true)) {
@@ -373,8 +374,8 @@ final class PacketPipeline {
     }
 
     /** TUN (§5.4): the forwarder builds and sends its own frames; the pipeline says where to. */
-    private void encapsulate(TableSnapshot s, Encapsulator tunnel, int destinationSlot, int route, long mac, int rip,
-                             MutableDirectBuffer buffer, int offset) {
+    private void encapsulate(TableSnapshot s, Encapsulator tunnel, int destinationSlot, int route, long mac,
+                             long ripHi, long ripLo, MutableDirectBuffer buffer, int offset) {
         int d = s.destinationForSlot(destinationSlot); // -1: removed from the table, the connection lives on
         int ifIndex = path.interfaceIndex(s, route);
         Nic out = s.nic(ifIndex);
@@ -384,8 +385,7 @@ final class PacketPipeline {
         x.sourceMac = out.mac();
         x.nextHopMac = mac;
         x.routeMtu = out.mtu();
-        x.realAddress = rip;
-        x.sourceAddress = d >= 0 && s.destinationSourceAddress[d] != 0 ? s.destinationSourceAddress[d] : out.primaryIpv4();
+        path.tunnelAddresses(x, s, d, out, ripHi, ripLo);
         x.tunnelType = d >= 0 ? s.destinationTunnelType[d] : 0;
         x.tunnelPort = d >= 0 ? s.destinationTunnelPort[d] : 0;
         x.tunnelFlags = d >= 0 ? s.destinationTunnelFlags[d] : 0;
@@ -396,7 +396,7 @@ final class PacketPipeline {
         switch (tunnel.encapsulate(buffer, offset, flow, offload, x, sink)) {
             case Encapsulator.SENT -> events.count(DataPlaneEvents.FORWARDED_TO_REAL_SERVER);
             case Encapsulator.DROP_TTL_EXPIRED -> timeExceeded(s, buffer, offset, true);
-            case Encapsulator.DROP_FRAG_NEEDED -> events.count(DataPlaneEvents.ICMP_FRAG_NEEDED_SENT);
+            case Encapsulator.DROP_FRAG_NEEDED -> events.count(path.tooBigForTunnelEvent());
             case Encapsulator.DROP_TX_FAILED -> events.count(DataPlaneEvents.DROPPED_TX_FAILED);
             default -> events.count(DataPlaneEvents.DROPPED_UNSUPPORTED);
         }

@@ -114,6 +114,9 @@ public final class SnapshotCompiler {
         b.destinationTunnelPort = new int[destinations];
         b.destinationTunnelFlags = new int[destinations];
         b.destinationSourceAddress = new int[destinations];
+        b.destinationSourceAddressHi = new long[destinations];
+        b.destinationSourceAddressLo = new long[destinations];
+        long[] source6 = new long[2];
         b.tcpTimeoutSeconds = timeouts.tcpSeconds();
         b.tcpFinTimeoutSeconds = timeouts.tcpFinSeconds();
         b.udpTimeoutSeconds = timeouts.udpSeconds();
@@ -179,6 +182,9 @@ public final class SnapshotCompiler {
                 b.destinationTunnelFlags[d] = spec.tunnelFlags();
                 if (spec.address().family() == AddressFamily.INET) {
                     b.destinationSourceAddress[d] = routes.preferredSource(spec.address().ipv4(), nics);
+                } else if (routes6.preferredSource(b.destinationAddressHi[d], b.destinationAddressLo[d], nics, source6)) {
+                    b.destinationSourceAddressHi[d] = source6[0];
+                    b.destinationSourceAddressLo[d] = source6[1];
                 }
                 d++;
             }

@@ -73,6 +73,9 @@ public final class TableSnapshot {
     public final int[] destinationTunnelFlags;
     /** Preferred source address of the route to each IPv4 destination (TUN's outer source; the kernel caches it per dest). */
     public final int[] destinationSourceAddress;
+    /** The same for each IPv6 destination, as (hi, lo) halves; 0/0 when there is none. */
+    public final long[] destinationSourceAddressHi;
+    public final long[] destinationSourceAddressLo;
     /** Destination index by counter slot (what a connection records), -1 when gone. */
     private final org.agrona.collections.Int2IntHashMap destinationBySlot;
 
@@ -128,6 +131,8 @@ public final class TableSnapshot {
         destinationTunnelPort = b.destinationTunnelPort;
         destinationTunnelFlags = b.destinationTunnelFlags;
         destinationSourceAddress = b.destinationSourceAddress;
+        destinationSourceAddressHi = b.destinationSourceAddressHi;
+        destinationSourceAddressLo = b.destinationSourceAddressLo;
         destinationBySlot = new org.agrona.collections.Int2IntHashMap(-1);
         for (int d = 0; d < b.destinationTotal; d++) {
             destinationBySlot.put(b.destinationCounterSlot[d], d);
@@ -255,6 +260,8 @@ public final class TableSnapshot {
         int[] destinationTunnelPort;
         int[] destinationTunnelFlags;
         int[] destinationSourceAddress;
+        long[] destinationSourceAddressHi;
+        long[] destinationSourceAddressLo;
         int tcpTimeoutSeconds;
         int tcpFinTimeoutSeconds;
         int udpTimeoutSeconds;

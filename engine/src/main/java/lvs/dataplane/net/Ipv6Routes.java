@@ -137,6 +137,51 @@ public final class Ipv6Routes {
         return -1;
     }
 
+    /**
+     * The source address the kernel would pick for a packet of its own to {@code (hi, lo)} (TUN's outer
+     * source, {@code ipv6_dev_get_saddr} reduced to the rules that decide between one interface's
+     * addresses: the outgoing interface's, of the destination's scope (link-local or not), with the longest
+     * prefix in common with the destination; the first on a tie, global ones come first). Written to
+     * {@code out} as {hi, lo}; false without a route or an address of that scope. Control path.
+     */
+    public boolean preferredSource(long hi, long lo, List<Nic> nics, long[] out) {
+        int route = lookup(hi, lo);
+        if (route < 0) {
+            return false;
+        }
+        boolean linkLocal = isLinkLocal(hi);
+        for (Nic nic : nics) {
+            if (nic.index() != ifIndex[route]) {
+                continue;
+            }
+            long[] addresses = nic.ipv6();
+            int best = -1;
+            int bestLength = -1;
+            for (int a = 0; a + 1 < addresses.length; a += 2) {
+                if (isLinkLocal(addresses[a]) != linkLocal) {
+                    continue;
+                }
+                int common = addresses[a] != hi ? Long.numberOfLeadingZeros(addresses[a] ^ hi)
+                    : 64 + Long.numberOfLeadingZeros(addresses[a + 1] ^ lo);
+                if (common > bestLength) {
+                    best = a;
+                    bestLength = common;
+                }
+            }
+            if (best < 0) {
+                return false;
+            }
+            out[0] = addresses[best];
+            out[1] = addresses[best + 1];
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean isLinkLocal(long hi) {
+        return (hi >>> 54) == (0xfe80_0000_0000_0000L >>> 54); // fe80::/10
+    }
+
     /** True when the route has a gateway: the neighbour to resolve is then {@link #gatewayHi}/{@link #gatewayLo}. */
     public boolean viaGateway(int route) {
         return gatewayHi[route] != 0 || gatewayLo[route] != 0;

@@ -59,6 +59,30 @@ class Ipv6NetTest {
     }
 
     @Test
+    void preferredSourceIsTheOutgoingInterfacesAddressWithTheLongestPrefixInCommon() {
+        // a0: 2001:2::11, the VIP 2001:2::fe, its link-local address; b0: 2001:2:0:5::5
+        List<Nic> nics = List.of(new Nic("a0", 2, 0x0aL, 1500, new int[0], new long[] {
+            0x2001_0002_0000_0000L, 0x11L, 0x2001_0002_0000_0000L, 0xfeL, 0xfe80_0000_0000_0000L, 0xaL}),
+            new Nic("b0", 3, 0x0bL, 1500, new int[0], new long[] {0x2001_0002_0000_0005L, 0x5L}));
+        Ipv6Routes r = Ipv6Routes.of(Ipv6Routes.parse(PROC_ROUTE), nics);
+        long[] out = new long[2];
+        assertThat(r.preferredSource(0x2001_0002_0000_0000L, 0x12L, nics, out)).isTrue();
+        assertThat(out).containsExactly(0x2001_0002_0000_0000L, 0x11L);
+        assertThat(r.preferredSource(0x2001_0002_0000_0000L, 0xf0L, nics, out)).isTrue();
+        assertThat(out).containsExactly(0x2001_0002_0000_0000L, 0xfeL);
+        // via the gateway 2001:2::1 on a0: a tie, the first address
+        assertThat(r.preferredSource(0x2001_0002_0000_0009L, 0x12L, nics, out)).isTrue();
+        assertThat(out).containsExactly(0x2001_0002_0000_0000L, 0x11L);
+        // the default route, via b0
+        assertThat(r.preferredSource(0x2001_0db8_0000_0000L, 1, nics, out)).isTrue();
+        assertThat(out).containsExactly(0x2001_0002_0000_0005L, 0x5L);
+        // a link-local destination gets the link-local address
+        assertThat(r.preferredSource(0xfe80_0000_0000_0000L, 0x12L, nics, out)).isTrue();
+        assertThat(out).containsExactly(0xfe80_0000_0000_0000L, 0xaL);
+        assertThat(Ipv6Routes.of(List.of(), nics).preferredSource(0x2001_0002_0000_0000L, 0x12L, nics, out)).isFalse();
+    }
+
+    @Test
     void interfaceAddressesGlobalFirstAndNoTentativeOnes() {
         long[] a = Ipv6Addresses.parse(List.of(
             "fe80000000000000000000fffe00000a 02 40 20 80       a0",
