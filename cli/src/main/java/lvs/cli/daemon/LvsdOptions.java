@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * ({@code SOCKET.state}), so private instances never share or clobber the system's rules.
  */
 public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, boolean controlOnly,
-                          ReceivePath rx) {
+                          ReceivePath rx, PacketIoKind io) {
     public static final String DEFAULT_SOCKET = "/run/lvsd/lvsd.sock";
     public static final String DEFAULT_STATE_FILE = "/var/lib/lvsd/state";
 
@@ -46,9 +46,38 @@ public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, 
         }
     }
 
+    /**
+     * The packet I/O backend (docs/packet-io.md): AF_PACKET alone (the default), or AF_XDP for the
+     * traffic lvsd forwards, with AF_PACKET for the rest (opt-in; needs XDP sockets and bpf(2)).
+     */
+    public enum PacketIoKind {
+        AF_PACKET("af_packet"), XDP("xdp");
+
+        /** The name on the command line. */
+        public final String optionValue;
+
+        PacketIoKind(String optionValue) {
+            this.optionValue = optionValue;
+        }
+
+        static PacketIoKind fromOption(String value) throws UsageException {
+            for (PacketIoKind k : values()) {
+                if (k.optionValue.equals(value)) {
+                    return k;
+                }
+            }
+            throw new UsageException("lvsd: option --io: unknown packet I/O '" + value + "' (af_packet or xdp)");
+        }
+    }
+
     /** Everything at its default but the four given. */
     public LvsdOptions(Path socket, Path stateFile, List<String> interfaces, boolean controlOnly) {
         this(socket, stateFile, interfaces, controlOnly, ReceivePath.RING);
+    }
+
+    /** Everything at its default but the five given. */
+    public LvsdOptions(Path socket, Path stateFile, List<String> interfaces, boolean controlOnly, ReceivePath rx) {
+        this(socket, stateFile, interfaces, controlOnly, rx, PacketIoKind.AF_PACKET);
     }
 
     /** Bad command line (or {@code --help}: null message); the message is for the user. */
@@ -85,6 +114,12 @@ public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, 
                 + "readable at once; fewer packets per second)")
         String rx = ReceivePath.RING.optionValue;
 
+        @Option(names = "--io", paramLabel = "BACKEND",
+            description = "packet I/O: af_packet (the default) or xdp (opt-in: an XDP program hands the traffic "
+                + "lvsd forwards to AF_XDP sockets, the rest keeps the AF_PACKET path; falls back to af_packet "
+                + "when XDP cannot be attached)")
+        String io = PacketIoKind.AF_PACKET.optionValue;
+
         @Option(names = "--control-only", description = "no packet forwarding: serve ipvsadm and keep the rules only")
         boolean controlOnly;
 
@@ -119,7 +154,8 @@ public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, 
             }
         }
         return new LvsdOptions(Path.of(socket).toAbsolutePath(), Path.of(state).toAbsolutePath(),
-            List.copyOf(spec.interfaces), spec.controlOnly, ReceivePath.fromOption(spec.rx));
+            List.copyOf(spec.interfaces), spec.controlOnly, ReceivePath.fromOption(spec.rx),
+            PacketIoKind.fromOption(spec.io));
     }
 
     /** The option's value if given (it must not be empty), else the environment's, else the default. */

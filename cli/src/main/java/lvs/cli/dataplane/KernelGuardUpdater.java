@@ -104,6 +104,11 @@ final class KernelGuardUpdater implements AutoCloseable, DataPlane.SnapshotListe
         }
     }
 
+    /** What the kernel guard drops now (empty when it is not installed); {@code --io xdp} steers exactly this. */
+    Set<GuardTarget> guarded() {
+        return guard.isInstalled() ? guard.targets() : Set.of();
+    }
+
     @Override
     public void close() {
         guard.close();

@@ -2,6 +2,7 @@ package lvs.cli.dataplane;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 import lvs.cli.daemon.LvsdOptions;
 import lvs.cli.daemon.PacketEngine;
 import lvs.dataplane.Forwarder;
@@ -16,6 +17,8 @@ import lvs.io.afpacket.AfPacketConfig;
 import lvs.io.afpacket.AfPacketIo;
 import lvs.io.kernel.FwmarkQueueRules;
 import lvs.io.nfqueue.NfQueueSocket;
+import lvs.io.xdp.XdpConfig;
+import lvs.io.xdp.XdpPacketIo;
 import lvs.snapshot.TableSnapshot;
 import lvs.model.ForwardingMethod;
 import lvs.snapshot.ServiceScheduler;
@@ -43,6 +46,8 @@ public final class PacketDataPlane implements PacketEngine {
     private final lvs.dataplane.DataPlane engine = new lvs.dataplane.DataPlane(MAX_OBJECTS, MAX_CONNECTIONS);
     private final ServiceScheduler.Factory schedulers;
     private KernelGuardUpdater guard;
+    /** {@code --io xdp}: the backend whose XDP programs steer the guarded traffic; null otherwise. */
+    private XdpPacketIo steering;
     private NfQueueSocket markedPackets;
     private FwmarkQueueUpdater fwmarkRules;
     private boolean started;
@@ -64,12 +69,12 @@ public final class PacketDataPlane implements PacketEngine {
 
     @Override
     public void start(VirtualServerTable table, List<String> interfaces) throws Exception {
-        start(table, interfaces, LvsdOptions.ReceivePath.RING);
+        start(table, interfaces, LvsdOptions.ReceivePath.RING, LvsdOptions.PacketIoKind.AF_PACKET);
     }
 
     @Override
     public void start(VirtualServerTable table, LvsdOptions options) throws Exception {
-        start(table, options.interfaces(), options.rx());
+        start(table, options.interfaces(), options.rx(), options.io());
     }
 
     /** The AF_PACKET tuning for lvsd's {@code --rx} choice. */
@@ -77,7 +82,8 @@ public final class PacketDataPlane implements PacketEngine {
         return rx == LvsdOptions.ReceivePath.RING ? AfPacketConfig.THROUGHPUT : AfPacketConfig.DEFAULT;
     }
 
-    private void start(VirtualServerTable table, List<String> interfaces, LvsdOptions.ReceivePath rx) throws Exception {
+    private void start(VirtualServerTable table, List<String> interfaces, LvsdOptions.ReceivePath rx,
+                       LvsdOptions.PacketIoKind kind) throws Exception {
         List<String> names = new ArrayList<>();
         if (interfaces.isEmpty()) {
             for (Nic n : NicDiscovery.usableInterfaces()) {
@@ -94,22 +100,47 @@ public final class PacketDataPlane implements PacketEngine {
             log("AF_PACKET is unavailable (" + AfPacket.unavailabilityCause() + "); forwarding is off");
             return;
         }
-        PacketIo io;
-        try {
-            io = AfPacketIo.open(afPacketConfig(rx), names.toArray(new String[0]));
-        } catch (Exception | LinkageError e) {
-            log("cannot attach to " + names + " (" + e + "); forwarding is off");
-            return;
+        PacketIo io = null;
+        IntConsumer wakeAlsoOn;
+        String how;
+        XdpPacketIo xdp = kind == LvsdOptions.PacketIoKind.XDP ? openXdp(rx, names) : null;
+        if (xdp != null) {
+            io = xdp;
+            wakeAlsoOn = xdp::wakeAlsoOn;
+            how = "AF_XDP (" + String.join(", ", xdp.attachModes()) + " XDP) for guarded traffic, AF_PACKET "
+                + rx.optionValue + " for the rest";
+        } else {
+            AfPacketIo afPacket;
+            try {
+                afPacket = AfPacketIo.open(afPacketConfig(rx), names.toArray(new String[0]));
+            } catch (Exception | LinkageError e) {
+                log("cannot attach to " + names + " (" + e + "); forwarding is off");
+                return;
+            }
+            io = afPacket;
+            wakeAlsoOn = afPacket::wakeAlsoOn;
+            how = "receiving with " + rx.optionValue;
         }
         guard = KernelGuardUpdater.open(names);
-        openMarkedPackets((AfPacketIo) io);
+        steering = xdp;
+        openMarkedPackets(wakeAlsoOn);
         Forwarder[] forwarders = new Forwarder[ForwardingMethod.values().length];
         forwarders[ForwardingMethod.MASQUERADE.kernelValue()] = new MasqueradeForwarder();
         forwarders[ForwardingMethod.ROUTE.kernelValue()] = new DirectRoutingForwarder();
         forwarders[ForwardingMethod.TUNNEL.kernelValue()] = new TunnelForwarder();
         engine.start(new TableRules(table), io, forwarders, schedulers, () -> describe(names), listeners());
         started = true;
-        log("forwarding on " + String.join(", ", names) + " (receiving with " + rx.optionValue + ")");
+        log("forwarding on " + String.join(", ", names) + " (" + how + ")");
+    }
+
+    /** {@code --io xdp}: the AF_XDP backend, or null (logged) to fall back to AF_PACKET alone. */
+    private static XdpPacketIo openXdp(LvsdOptions.ReceivePath rx, List<String> names) {
+        try {
+            return XdpPacketIo.open(XdpConfig.DEFAULT, afPacketConfig(rx), names.toArray(new String[0]));
+        } catch (Exception | LinkageError e) {
+            log("--io xdp: cannot use AF_XDP on " + names + " (" + e.getMessage() + "); using AF_PACKET alone");
+            return null;
+        }
     }
 
     /**
@@ -125,14 +156,14 @@ public final class PacketDataPlane implements PacketEngine {
     }
 
     /** Firewall-mark services: marked packets come back from the kernel on an NFQUEUE queue. */
-    private void openMarkedPackets(AfPacketIo io) {
+    private void openMarkedPackets(IntConsumer wakeAlsoOn) {
         try {
             markedPackets = NfQueueSocket.open(FWMARK_QUEUE);
         } catch (Exception | LinkageError e) {
             log("firewall-mark services are off: cannot read NFQUEUE queue " + FWMARK_QUEUE + " (" + e.getMessage() + ")");
             return;
         }
-        io.wakeAlsoOn(markedPackets.fd());
+        wakeAlsoOn.accept(markedPackets.fd());
         engine.receiveMarkedPackets(markedPackets);
         fwmarkRules = new FwmarkQueueUpdater(new FwmarkQueueRules(FWMARK_QUEUE));
     }
@@ -141,10 +172,12 @@ public final class PacketDataPlane implements PacketEngine {
     private lvs.dataplane.DataPlane.SnapshotListener listeners() {
         KernelGuardUpdater g = guard;
         FwmarkQueueUpdater f = fwmarkRules;
+        XdpPacketIo x = steering;
         return new lvs.dataplane.DataPlane.SnapshotListener() {
             @Override
             public void beforePublish(TableSnapshot snapshot) {
                 g.beforePublish(snapshot);
+                steer(x, g);
                 if (f != null) {
                     f.beforePublish(snapshot);
                 }
@@ -153,8 +186,23 @@ public final class PacketDataPlane implements PacketEngine {
             @Override
             public void afterPublish(TableSnapshot snapshot) {
                 g.afterPublish(snapshot);
+                steer(x, g);
             }
         };
+    }
+
+    /**
+     * {@code --io xdp}: XDP redirects exactly what the guard drops for the kernel, so no frame the kernel
+     * would have seen is taken from it (a deleted target stays steered for the microseconds between the
+     * nft run and the map update; it was dropped for the kernel until the nft run anyway).
+     */
+    private static void steer(XdpPacketIo xdp, KernelGuardUpdater guard) {
+        if (xdp != null) {
+            int refused = xdp.steer(guard.guarded());
+            if (refused > 0) {
+                log("XDP steering map full: " + refused + " targets keep the AF_PACKET path");
+            }
+        }
     }
 
     private static List<Nic> describe(List<String> names) {
