@@ -4,6 +4,8 @@
 #   nft      nftables DNAT load balancing with numgen (what a user picks without IPVS)
 #   lvs-nat  bin/lvsd in the director, configured with bin/ipvsadm -A / -a -m (default receive path: ring)
 #   lvs-nat-recvmmsg  the same with lvsd --rx recvmmsg
+#   lvs-nat-xdp       the same with lvsd --io xdp (AF_XDP; native XDP on veth runs in the SENDER's CPU)
+#   lvs-nat-xdp-generic  --io xdp with -Dlvsd.xdpAttach=generic (XDP after RPS, on the director's CPU1)
 #   lvs-dr   lvsd with ipvsadm -a -g (real server prepared by bin/lvs-realserver, replies over c9/r9)
 #   lvs-tun  lvsd with ipvsadm -a -i (bin/lvs-realserver's user-space decapsulator on the real server)
 # Per mode and round: small-packet UDP (saturating, then paced), and HTTP with short connections
@@ -331,6 +333,12 @@ teardown_lvs-nat() { teardown_lvs; }
 setup_lvs-nat-recvmmsg() { setup_lvs -m --rx recvmmsg; }
 target_lvs-nat-recvmmsg() { target_lvs-nat; }
 teardown_lvs-nat-recvmmsg() { teardown_lvs; }
+setup_lvs-nat-xdp() { setup_lvs -m --io xdp; }
+target_lvs-nat-xdp() { target_lvs-nat; }
+teardown_lvs-nat-xdp() { teardown_lvs; }
+setup_lvs-nat-xdp-generic() { LVSD_JAVA_OPTS=-Dlvsd.xdpAttach=generic setup_lvs -m --io xdp; }
+target_lvs-nat-xdp-generic() { target_lvs-nat; }
+teardown_lvs-nat-xdp-generic() { teardown_lvs; }
 # DR and TUN: bin/lvs-realserver prepares the real server (VIP on lo, arp_ignore/arp_announce; for
 # TUN also the decapsulator: this kernel has no ipip module, so it is lvs-realserver's user-space one,
 # a JVM on CPU0). Replies go straight to the client over c9/r9, as in a real DR/TUN cluster.

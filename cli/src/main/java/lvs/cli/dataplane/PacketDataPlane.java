@@ -133,10 +133,17 @@ public final class PacketDataPlane implements PacketEngine {
         log("forwarding on " + String.join(", ", names) + " (" + how + ")");
     }
 
-    /** {@code --io xdp}: the AF_XDP backend, or null (logged) to fall back to AF_PACKET alone. */
+    /**
+     * {@code --io xdp}: the AF_XDP backend, or null (logged) to fall back to AF_PACKET alone.
+     * {@code -Dlvsd.xdpAttach=auto|driver|generic} chooses how the XDP program is attached (auto: native
+     * where the driver has it). On veth, native XDP runs in the sender's CPU; generic runs after RPS.
+     */
     private static XdpPacketIo openXdp(LvsdOptions.ReceivePath rx, List<String> names) {
         try {
-            return XdpPacketIo.open(XdpConfig.DEFAULT, afPacketConfig(rx), names.toArray(new String[0]));
+            XdpConfig.AttachMode mode = XdpConfig.AttachMode.valueOf(
+                System.getProperty("lvsd.xdpAttach", "auto").toUpperCase(java.util.Locale.ROOT));
+            return XdpPacketIo.open(XdpConfig.DEFAULT.withAttachMode(mode), afPacketConfig(rx),
+                names.toArray(new String[0]));
         } catch (Exception | LinkageError e) {
             log("--io xdp: cannot use AF_XDP on " + names + " (" + e.getMessage() + "); using AF_PACKET alone");
             return null;
