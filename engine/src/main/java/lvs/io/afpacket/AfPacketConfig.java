@@ -16,16 +16,24 @@ package lvs.io.afpacket;
  * @param rxRingBlockBytes size of one ring block, a multiple of 4096 that holds a whole GSO frame
  * @param rxRingRetireMs  the kernel hands a partly filled block over after this long: the worst-case
  *                        added latency at low rates, and the buffering at high rates (pitfall 6)
+ * @param rxSwitchPps     with a ring, 0: receive through the ring only; otherwise receive with
+ *                        {@code recvmmsg} (no added latency) until an interface receives this many frames
+ *                        per second, then through the ring until it falls below half of it for 100 ms
+ *                        ({@link ReceiveSwitch}: two sockets in a PACKET_FANOUT_CBPF group)
+ * @param hostFramesOnly  a socket filter keeps out, in the kernel, frames a director's IP stack would
+ *                        not look at: for other hosts' MACs, or neither IPv4, IPv6 nor ARP
+ *                        ({@link SocketFilter#HOST_IP_AND_ARP}; lvsd). Off for an L2 bridge
  */
 public record AfPacketConfig(int batchSize, int frameCapacity, boolean vnetHeader, boolean qdiscBypass,
                              int receiveBufferBytes, int sendBufferBytes,
-                             int rxRingBlocks, int rxRingBlockBytes, int rxRingRetireMs) {
+                             int rxRingBlocks, int rxRingBlockBytes, int rxRingRetireMs, int rxSwitchPps,
+                             boolean hostFramesOnly) {
     /**
      * recvmmsg/sendmmsg, batch 64, VNET_HDR on: a frame is readable as soon as it arrives (lowest
      * latency); about 0.3 Mpps per core forwarded.
      */
     public static final AfPacketConfig DEFAULT =
-        new AfPacketConfig(64, 65536 + 256, true, false, 8 << 20, 8 << 20, 0, 256 << 10, 1);
+        new AfPacketConfig(64, 65536 + 256, true, false, 8 << 20, 8 << 20, 0, 256 << 10, 1, 0, false);
 
     /**
      * As {@link #DEFAULT} but receiving through a TPACKET_V3 ring of 64 × 256 KiB blocks retired after
@@ -33,6 +41,12 @@ public record AfPacketConfig(int batchSize, int frameCapacity, boolean vnetHeade
      * sparse (a block is only handed over when full or retired).
      */
     public static final AfPacketConfig THROUGHPUT = DEFAULT.withRxRing(64, 256 << 10, 1);
+
+    /**
+     * {@link #DEFAULT}'s latency while an interface receives fewer than 50,000 frames per second,
+     * {@link #THROUGHPUT}'s ring above that (lvsd's default).
+     */
+    public static final AfPacketConfig ADAPTIVE = THROUGHPUT.withRxSwitch(50_000);
 
     public AfPacketConfig {
         if (batchSize < 1 || batchSize > 1024) {
@@ -51,21 +65,36 @@ public record AfPacketConfig(int batchSize, int frameCapacity, boolean vnetHeade
         if (rxRingRetireMs < 1) {
             throw new IllegalArgumentException("rxRingRetireMs must be >= 1: " + rxRingRetireMs);
         }
+        if (rxSwitchPps < 0 || (rxSwitchPps > 0 && rxRingBlocks == 0)) {
+            throw new IllegalArgumentException("rxSwitchPps must be >= 0, and needs a ring: " + rxSwitchPps);
+        }
     }
 
     public AfPacketConfig withVnetHeader(boolean on) {
         return new AfPacketConfig(batchSize, frameCapacity, on, qdiscBypass, receiveBufferBytes, sendBufferBytes,
-            rxRingBlocks, rxRingBlockBytes, rxRingRetireMs);
+            rxRingBlocks, rxRingBlockBytes, rxRingRetireMs, rxSwitchPps, hostFramesOnly);
     }
 
     public AfPacketConfig withBatchSize(int frames) {
         return new AfPacketConfig(frames, frameCapacity, vnetHeader, qdiscBypass, receiveBufferBytes, sendBufferBytes,
-            rxRingBlocks, rxRingBlockBytes, rxRingRetireMs);
+            rxRingBlocks, rxRingBlockBytes, rxRingRetireMs, rxSwitchPps, hostFramesOnly);
     }
 
     /** Receives through a TPACKET_V3 ring of {@code blocks} × {@code blockBytes}, retiring blocks after {@code retireMs}. */
     public AfPacketConfig withRxRing(int blocks, int blockBytes, int retireMs) {
         return new AfPacketConfig(batchSize, frameCapacity, vnetHeader, qdiscBypass, receiveBufferBytes, sendBufferBytes,
-            blocks, blockBytes, retireMs);
+            blocks, blockBytes, retireMs, blocks == 0 ? 0 : rxSwitchPps, hostFramesOnly);
+    }
+
+    /** With the ring: recvmmsg below {@code pps} frames per second per interface, the ring above (0: ring only). */
+    public AfPacketConfig withRxSwitch(int pps) {
+        return new AfPacketConfig(batchSize, frameCapacity, vnetHeader, qdiscBypass, receiveBufferBytes, sendBufferBytes,
+            rxRingBlocks, rxRingBlockBytes, rxRingRetireMs, pps, hostFramesOnly);
+    }
+
+    /** Whether the kernel keeps frames a director would not look at away from the sockets ({@link SocketFilter}). */
+    public AfPacketConfig withHostFramesOnly(boolean on) {
+        return new AfPacketConfig(batchSize, frameCapacity, vnetHeader, qdiscBypass, receiveBufferBytes, sendBufferBytes,
+            rxRingBlocks, rxRingBlockBytes, rxRingRetireMs, rxSwitchPps, on);
     }
 }

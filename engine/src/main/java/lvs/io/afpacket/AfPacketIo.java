@@ -30,7 +30,7 @@ public final class AfPacketIo implements PacketIo {
         this.sockets = sockets;
         this.counters = counters;
         interfaces = new int[sockets.length];
-        pollFds = new NativeMemory((sockets.length + 1) * POLLFD_SIZE);
+        pollFds = new NativeMemory((2 * sockets.length + 1) * POLLFD_SIZE);
         for (int i = 0; i < sockets.length; i++) {
             interfaces[i] = sockets[i].info.index();
         }
@@ -103,20 +103,39 @@ public final class AfPacketIo implements PacketIo {
 
     @Override
     public void awaitFrames(long timeoutNs) {
+        // every socket's descriptor, then each adaptive interface's ring socket (-1, skipped by poll(2),
+        // for the others), then the extra one
         for (int i = 0; i < sockets.length; i++) {
-            pollFds.buffer.putInt(i * POLLFD_SIZE, sockets[i].fd());
-            pollFds.buffer.putShort(i * POLLFD_SIZE + 4, (short) LinuxSyscalls.POLLIN);
-            pollFds.buffer.putShort(i * POLLFD_SIZE + 6, (short) 0);
+            pollFor(i, sockets[i].fd());
+            pollFor(sockets.length + i, sockets[i].secondFd());
         }
-        int extra = sockets.length * POLLFD_SIZE;
-        pollFds.buffer.putInt(extra, extraWakeFd);
-        pollFds.buffer.putShort(extra + 4, (short) LinuxSyscalls.POLLIN);
-        pollFds.buffer.putShort(extra + 6, (short) 0);
+        pollFor(2 * sockets.length, extraWakeFd);
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, (timeoutNs + 999_999) / 1_000_000);
-        LinuxSyscalls.load().poll(pollFds.address, sockets.length + 1, timeoutMs);
+        LinuxSyscalls.load().poll(pollFds.address, 2L * sockets.length + 1, timeoutMs);
         for (AfPacketSocket socket : sockets) {
             socket.collectKernelDrops(); // idle time is when a syscall per socket costs nothing
         }
+    }
+
+    private void pollFor(int slot, int fd) {
+        pollFds.buffer.putInt(slot * POLLFD_SIZE, fd);
+        pollFds.buffer.putShort(slot * POLLFD_SIZE + 4, (short) LinuxSyscalls.POLLIN);
+        pollFds.buffer.putShort(slot * POLLFD_SIZE + 6, (short) 0);
+    }
+
+    /**
+     * How each interface receives, for logs: e.g. "d0: recvmmsg+ring (recvmmsg)"; says why when an
+     * adaptive receive path fell back to recvmmsg alone (a kernel without CBPF fanout).
+     */
+    public String describeReceivePaths() {
+        StringBuilder sb = new StringBuilder();
+        for (AfPacketSocket socket : sockets) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(socket.info.name()).append(": ").append(socket.receivePath());
+            if (socket.adaptiveFallback != null) {
+                sb.append(" (no adaptive ring: ").append(socket.adaptiveFallback).append(')');
+            }
+        }
+        return sb.toString();
     }
 
     /**

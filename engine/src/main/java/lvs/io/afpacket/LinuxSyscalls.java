@@ -24,6 +24,7 @@ public interface LinuxSyscalls {
     int SOL_SOCKET = 1;
     int SO_RCVBUFFORCE = 33;
     int SO_SNDBUFFORCE = 32;
+    int SO_ATTACH_FILTER = 26;
     int SOL_PACKET = 263;
     int PACKET_RX_RING = 5;
     int PACKET_STATISTICS = 6;
@@ -35,6 +36,13 @@ public interface LinuxSyscalls {
     int PACKET_VNET_HDR = 15;
     int PACKET_QDISC_BYPASS = 20;
     int PACKET_IGNORE_OUTGOING = 23;
+    int PACKET_FANOUT = 18;
+    int PACKET_FANOUT_DATA = 22;
+    int PACKET_FANOUT_CBPF = 6;
+    /** The kernel picks a free group id (read back with getsockopt); only for the group's first socket. */
+    int PACKET_FANOUT_FLAG_UNIQUEID = 0x2000;
+    /** The group's tap skips outgoing frames (a member's own PACKET_IGNORE_OUTGOING does not apply to a group). */
+    int PACKET_FANOUT_FLAG_IGNORE_OUTGOING = 0x4000;
     int MSG_DONTWAIT = 0x40;
     int MSG_TRUNC = 0x20;
     int POLLIN = 0x1;
