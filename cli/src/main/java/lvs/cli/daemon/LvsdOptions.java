@@ -23,11 +23,12 @@ public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, 
     public static final String DEFAULT_STATE_FILE = "/var/lib/lvsd/state";
 
     /**
-     * How the AF_PACKET backend receives (docs/packet-io.md): a TPACKET_V3 mmap ring (no syscall per
-     * batch; the default) or {@code recvmmsg} batches (a frame is readable the moment it arrives).
+     * How the AF_PACKET backend receives (docs/packet-io.md): {@code recvmmsg} batches (a frame is
+     * readable the moment it arrives), a TPACKET_V3 mmap ring (no syscall per batch, but a frame waits
+     * up to 1 ms for its block), or auto (the default): recvmmsg at low rates, the ring under load.
      */
     public enum ReceivePath {
-        RING("ring"), RECVMMSG("recvmmsg");
+        AUTO("auto"), RING("ring"), RECVMMSG("recvmmsg");
 
         /** The name on the command line. */
         public final String optionValue;
@@ -42,7 +43,7 @@ public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, 
                     return p;
                 }
             }
-            throw new UsageException("lvsd: option --rx: unknown receive path '" + value + "' (ring or recvmmsg)");
+            throw new UsageException("lvsd: option --rx: unknown receive path '" + value + "' (auto, ring or recvmmsg)");
         }
     }
 
@@ -72,7 +73,7 @@ public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, 
 
     /** Everything at its default but the four given. */
     public LvsdOptions(Path socket, Path stateFile, List<String> interfaces, boolean controlOnly) {
-        this(socket, stateFile, interfaces, controlOnly, ReceivePath.RING);
+        this(socket, stateFile, interfaces, controlOnly, ReceivePath.AUTO);
     }
 
     /** Everything at its default but the five given. */
@@ -109,10 +110,11 @@ public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, 
         List<String> interfaces = new ArrayList<>();
 
         @Option(names = "--rx", paramLabel = "MODE",
-            description = "how AF_PACKET receives: ring (TPACKET_V3 mmap ring, the default: most packets per "
-                + "second, a sparse flow's frame waits up to 1 ms for its block) or recvmmsg (each frame "
-                + "readable at once; fewer packets per second)")
-        String rx = ReceivePath.RING.optionValue;
+            description = "how AF_PACKET receives: auto (the default: recvmmsg while an interface receives "
+                + "under 50,000 packets/s, the ring above), recvmmsg (each frame readable at once; costs "
+                + "more CPU per packet) or ring (TPACKET_V3 mmap ring: least CPU per packet, but a frame "
+                + "waits up to 1 ms for its block to be handed over)")
+        String rx = ReceivePath.AUTO.optionValue;
 
         @Option(names = "--io", paramLabel = "BACKEND",
             description = "packet I/O: af_packet (the default) or xdp (opt-in: an XDP program hands the traffic "

@@ -69,7 +69,7 @@ public final class PacketDataPlane implements PacketEngine {
 
     @Override
     public void start(VirtualServerTable table, List<String> interfaces) throws Exception {
-        start(table, interfaces, LvsdOptions.ReceivePath.RING, LvsdOptions.PacketIoKind.AF_PACKET);
+        start(table, interfaces, LvsdOptions.ReceivePath.AUTO, LvsdOptions.PacketIoKind.AF_PACKET);
     }
 
     @Override
@@ -79,7 +79,12 @@ public final class PacketDataPlane implements PacketEngine {
 
     /** The AF_PACKET tuning for lvsd's {@code --rx} choice. */
     static AfPacketConfig afPacketConfig(LvsdOptions.ReceivePath rx) {
-        return rx == LvsdOptions.ReceivePath.RING ? AfPacketConfig.THROUGHPUT : AfPacketConfig.DEFAULT;
+        AfPacketConfig io = switch (rx) {
+            case AUTO -> AfPacketConfig.ADAPTIVE;
+            case RING -> AfPacketConfig.THROUGHPUT;
+            case RECVMMSG -> AfPacketConfig.DEFAULT;
+        };
+        return io.withHostFramesOnly(true); // the kernel copies only what a director's stack would look at
     }
 
     private void start(VirtualServerTable table, List<String> interfaces, LvsdOptions.ReceivePath rx,
@@ -119,7 +124,7 @@ public final class PacketDataPlane implements PacketEngine {
             }
             io = afPacket;
             wakeAlsoOn = afPacket::wakeAlsoOn;
-            how = "receiving with " + rx.optionValue;
+            how = "--rx " + rx.optionValue + ": " + afPacket.describeReceivePaths();
         }
         guard = KernelGuardUpdater.open(names);
         steering = xdp;
