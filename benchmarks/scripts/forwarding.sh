@@ -2,8 +2,8 @@
 # forwarding.sh: whole-program forwarding benchmark, side by side in ONE run on ONE topology:
 #   kernel   the director's kernel forwarding (ip_forward=1, routes): the ceiling
 #   nft      nftables DNAT load balancing with numgen (what a user picks without IPVS)
-#   lvs-nat  bin/lvsd in the director, configured with bin/ipvsadm -A / -a -m (default receive path: ring)
-#   lvs-nat-recvmmsg  the same with lvsd --rx recvmmsg
+#   lvs-nat  bin/lvsd in the director, configured with bin/ipvsadm -A / -a -m (default --rx auto)
+#   lvs-nat-ring, lvs-nat-recvmmsg  the same with lvsd --rx ring / --rx recvmmsg
 #   lvs-nat-xdp       the same with lvsd --io xdp (AF_XDP; native XDP on veth runs in the SENDER's CPU)
 #   lvs-nat-xdp-generic  --io xdp with -Dlvsd.xdpAttach=generic (XDP after RPS, on the director's CPU1)
 #   lvs-dr   lvsd with ipvsadm -a -g (real server prepared by bin/lvs-realserver, replies over c9/r9)
@@ -330,6 +330,9 @@ teardown_lvs() { ipvsadm -Ln --stats >>"$work/ipvsadm-stats.txt" 2>&1 || true; s
 setup_lvs-nat() { setup_lvs -m; }
 target_lvs-nat() { echo "$VIP http://$VIP:$HTTP_PORT/"; }
 teardown_lvs-nat() { teardown_lvs; }
+setup_lvs-nat-ring() { setup_lvs -m --rx ring; }
+target_lvs-nat-ring() { target_lvs-nat; }
+teardown_lvs-nat-ring() { teardown_lvs; }
 setup_lvs-nat-recvmmsg() { setup_lvs -m --rx recvmmsg; }
 target_lvs-nat-recvmmsg() { target_lvs-nat; }
 teardown_lvs-nat-recvmmsg() { teardown_lvs; }
