@@ -7,6 +7,7 @@
 # (snapshot compiler, kernel guard sets); CONTROL_ONLY=1 runs lvsd --control-only instead.
 #   sudo benchmarks/scripts/control-plane.sh          (after: mvn -q -DskipTests package)
 # Env: SERVICES=10000 REALS=10 REPEAT=3 CONTROL_ONLY=0 LVSD_JAVA_OPTS (extra JVM flags for lvsd)
+#      LVSD_JARS=DIR (lvsd's jars from DIR/lvs-cli.jar and DIR/lib), GCLOG=1, HISTO=1, NMT=1 (see below)
 #      PROFILE=1 (JFR recording of lvsd during the -R and -Ln runs, kept in $OUT_DIR or printed path)
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd -P)"
@@ -78,12 +79,16 @@ ipvsadm() { ip netns exec "$ns" env LVSD_SOCKET="$sock" "$root/bin/ipvsadm" "$@"
 results="$work/results.md"
 row() { local out="|" f; for f in "$@"; do out="$out $f |"; done; echo "$out" | tee -a "$results"; }
 
+# GCLOG=1: lvsd's GC pauses (-Xlog:gc), summarised at the end (the forwarding thread stops for each)
+[ -n "${GCLOG:-}" ] && export LVSD_JAVA_OPTS="${LVSD_JAVA_OPTS:-} -Xlog:gc:file=$work/gc.log"
 flags=(--socket "$sock" --state-file "$state")
 [ "$CONTROL_ONLY" = 1 ] && flags+=(--control-only)
 # not through a function: $! must be the JVM (bin/lvsd execs java)
 # lvsd runs from a copy of the jars: a colleague's rebuild during the run must not swap classes under it
 mkdir -p "$work/cp"
-cp "$root/cli/target/lvs-cli.jar" "$root"/cli/target/lib/*.jar "$work/cp/"
+# LVSD_JARS=DIR: lvsd from another build's cli/target (before/after comparisons; the client stays this tree's)
+jars="${LVSD_JARS:-$root/cli/target}"
+cp "$jars/lvs-cli.jar" "$jars"/lib/*.jar "$work/cp/"
 ip netns exec "$ns" env LVSD_SOCKET="$sock" LVS_CLASSPATH="$work/cp/*" "$root/bin/lvsd" "${flags[@]}" >"$work/lvsd.log" 2>&1 &
 lvsd_pid=$!
 for _ in $(seq 1 300); do [ -S "$sock" ] && break; sleep 0.1; done
@@ -109,6 +114,17 @@ for run in $(seq 1 "$REPEAT"); do
         row "-Ln (run $run.$l, $(wc -l <"$work/list") lines)" "$(ms_since "$t")" "$(( $(cpu_ms) - c ))" "$(status VmRSS)" "$(status VmHWM)" "$(cut -d' ' -f1 /proc/loadavg)"
     done
 done
+# Single changes on the big table (what an operator's one-off command costs): each waits until the data
+# plane forwards by it, so this includes the snapshot compile and the kernel guard's nft update.
+for round in 1 2 3; do
+    for cmd in "-A -t 198.18.250.250:80 -s wrr" "-a -t 198.18.250.250:80 -r 198.19.250.250:8080 -m" \
+               "-d -t 198.18.250.250:80 -r 198.19.250.250:8080" "-D -t 198.18.250.250:80"; do
+        t=$(date +%s%N); c=$(cpu_ms)
+        # shellcheck disable=SC2086
+        ipvsadm $cmd
+        row "${cmd%% *} one change on the big table (round $round)" "$(ms_since "$t")" "$(( $(cpu_ms) - c ))" "$(status VmRSS)" "$(status VmHWM)" "$(cut -d' ' -f1 /proc/loadavg)"
+    done
+done
 t=$(date +%s%N); c=$(cpu_ms)
 ipvsadm -Ln --stats >/dev/null
 row "-Ln --stats" "$(ms_since "$t")" "$(( $(cpu_ms) - c ))" "$(status VmRSS)" "$(status VmHWM)" "$(cut -d' ' -f1 /proc/loadavg)"
@@ -130,11 +146,20 @@ jcmd "$lvsd_pid" GC.heap_info 2>/dev/null | sed -n '2,4p' | sed 's/^/# heap: /' 
 jcmd "$lvsd_pid" GC.run >/dev/null 2>&1 && sleep 1 && \
     jcmd "$lvsd_pid" GC.heap_info 2>/dev/null | sed -n '2,3p' | sed 's/^/# heap after GC.run: /' || true
 echo "# lvsd VmRSS after GC.run: $(status VmRSS) MiB, VmHWM $(status VmHWM) MiB"
+if [ -n "${HISTO:-}" ]; then    # HISTO=1: the largest classes on the heap (live objects)
+    jcmd "$lvsd_pid" GC.class_histogram 2>/dev/null | sed -n '3,17p' | sed 's/^/# histo: /'
+fi
 if [ -n "${NMT:-}" ]; then    # LVSD_JAVA_OPTS=-XX:NativeMemoryTracking=summary NMT=1: where the RSS goes
     jcmd "$lvsd_pid" VM.native_memory summary 2>/dev/null | grep -E '^(Total|-\s+\w)|committed=' | grep -E 'Total|^-' | sed 's/^/# nmt: /'
     awk '/^[0-9a-f]/ { name=$6 } /^Rss:/ { rss[name]+=$2 } END { for (n in rss) if (rss[n] > 4096) printf "# smaps: %8.1f MiB %s\n", rss[n]/1024, (n == "" ? "[anon]" : n) }' "/proc/$lvsd_pid/smaps" | sort -k3 -nr | head -8
 fi
-java_flags="$(jcmd "$lvsd_pid" VM.flags 2>/dev/null | tr ' ' '\n' | grep -E 'MaxHeapSize|Use.*GC$|InitialHeapSize' | tr '\n' ' ')"
+if [ -n "${GCLOG:-}" ]; then
+    awk '/Pause/ && match($0, /[0-9.]+ms$/) { ms = substr($0, RSTART, RLENGTH - 2) + 0; n++; sum += ms
+             if (ms > max) { max = ms; what = $0 } }
+         END { printf "# GC pauses: %d, total %.0f ms, max %.1f ms (%s)\n", n, sum, max, what }' "$work/gc.log"
+    grep -c 'Pause Full' "$work/gc.log" | sed 's/^/# GC full pauses: /'
+fi
+java_flags="$(jcmd "$lvsd_pid" VM.flags 2>/dev/null | tr ' ' '\n' | grep -E 'MaxHeapSize|Use.*GC$|InitialHeapSize|HeapFreeRatio|CodeCache|Metaspace' | tr '\n' ' ')"
 echo "# lvsd JVM: $java_flags"
 echo "# uptime after: $(uptime)"
 grep -v '^\s*at ' "$work/lvsd.log" | tail -5 | sed 's/^/# lvsd: /'

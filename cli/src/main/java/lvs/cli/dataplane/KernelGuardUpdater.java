@@ -1,7 +1,7 @@
 package lvs.cli.dataplane;
 
 import java.io.IOException;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import lvs.dataplane.DataPlane;
@@ -36,27 +36,36 @@ final class KernelGuardUpdater implements AutoCloseable, DataPlane.SnapshotListe
         return g;
     }
 
+    /** New services are guarded (added to what is guarded) before lvsd forwards them. */
     @Override
     public void beforePublish(TableSnapshot snapshot) {
-        Set<GuardTarget> services = services(snapshot);
-        if (!installed.containsAll(services)) {
-            Set<GuardTarget> next = new LinkedHashSet<>(installed);
-            next.addAll(services);
-            apply(next);
+        if (!guard.isInstalled()) {
+            return;
+        }
+        try {
+            guard.add(services(snapshot));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("lvsd: kernel guard update failed: " + e.getMessage());
         }
     }
 
+    /** Then the guard becomes exactly the snapshot's: reply rules added, deleted services and replies dropped. */
     @Override
     public void afterPublish(TableSnapshot snapshot) {
+        if (!guard.isInstalled()) {
+            return;
+        }
         Set<GuardTarget> all = services(snapshot);
         all.addAll(replies(snapshot));
-        if (!all.equals(installed)) {
-            apply(all);
+        try {
+            guard.update(all); // only what changed goes to nft; nothing when nothing did
+        } catch (IOException | RuntimeException e) {
+            System.err.println("lvsd: kernel guard update failed: " + e.getMessage());
         }
     }
 
     private static Set<GuardTarget> services(TableSnapshot s) {
-        Set<GuardTarget> t = new LinkedHashSet<>();
+        Set<GuardTarget> t = new HashSet<>();
         for (int i = 0; i < s.serviceCount; i++) {
             if (s.serviceFwmark[i] != 0) {
                 continue; // its packets must reach PREROUTING to be marked; NFQUEUE takes them (docs/fwmark.md)
@@ -68,7 +77,7 @@ final class KernelGuardUpdater implements AutoCloseable, DataPlane.SnapshotListe
     }
 
     private static Set<GuardTarget> replies(TableSnapshot s) {
-        Set<GuardTarget> t = new LinkedHashSet<>();
+        Set<GuardTarget> t = new HashSet<>();
         for (int d = 0; d < s.destinationTotal; d++) {
             if (s.destinationMethod[d] == 0) { // Masq: its replies come back through the director
                 int service = s.destinationService[d];

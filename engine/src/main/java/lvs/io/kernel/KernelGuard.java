@@ -3,7 +3,9 @@ package lvs.io.kernel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,7 +26,13 @@ import java.util.regex.Pattern;
  * guard.remove();                                    // also on shutdown
  * }</pre>
  *
- * Every change rewrites the whole table in one {@code nft -f -} transaction (see {@link NftScript}).
+ * Every change is one {@code nft -f -} transaction (see {@link NftScript}): installing writes the whole
+ * table; a change of the targets adds and deletes only the set elements that changed (a single
+ * {@code ipvsadm -A} on a table of 110,000 objects sends one element, not 110,000), and none at all
+ * when nothing changed. If such an incremental change is refused (the table was deleted or edited
+ * behind lvsd's back), the whole table is rewritten instead, which also repairs it; a change larger
+ * than the resulting table is written whole too (cheaper for nft). Either way the kernel goes from the
+ * old targets to the new ones in one step.
  * Control path only: it forks a process. Not thread-safe; the control thread owns it.
  */
 public final class KernelGuard implements AutoCloseable {
@@ -37,8 +45,12 @@ public final class KernelGuard implements AutoCloseable {
     private final List<String> nftCommand;
     private final String table;
     private final Set<String> interfaces = new LinkedHashSet<>();
-    private final Set<GuardTarget> targets = new LinkedHashSet<>();
+    /** What the kernel's table holds (as far as lvsd knows: updated only after nft succeeded). */
+    private final Set<GuardTarget> targets = new HashSet<>();
     private boolean installed;
+    /** nft runs since construction: whole-table writes and incremental changes (tests, benchmarks). */
+    private long wholeWrites;
+    private long incrementalWrites;
 
     /** Uses {@code nft} from the PATH and table {@value #DEFAULT_TABLE}. */
     public KernelGuard() {
@@ -70,20 +82,98 @@ public final class KernelGuard implements AutoCloseable {
         }
         Set<String> next = new LinkedHashSet<>(interfaceNames);
         apply(NftScript.render(table, next, targets));
+        wholeWrites++;
         interfaces.clear();
         interfaces.addAll(next);
         installed = true;
     }
 
-    /** Replaces the set of guarded traffic; the table must be installed. */
+    /** Replaces the set of guarded traffic; the table must be installed. No-op when nothing changes. */
     public void update(Collection<GuardTarget> newTargets) throws IOException {
+        requireInstalled();
+        Set<GuardTarget> next = newTargets instanceof Set<GuardTarget> set ? set : new HashSet<>(newTargets);
+        List<GuardTarget> added = new ArrayList<>();
+        for (GuardTarget t : next) {
+            if (!targets.contains(t)) {
+                added.add(t);
+            }
+        }
+        List<GuardTarget> deleted = new ArrayList<>();
+        for (GuardTarget t : targets) {
+            if (!next.contains(t)) {
+                deleted.add(t);
+            }
+        }
+        if (added.isEmpty() && deleted.isEmpty()) {
+            return;
+        }
+        if (added.size() + deleted.size() > next.size()) {
+            applyWhole(next);
+        } else {
+            applyChanges(added, deleted, next);
+        }
+    }
+
+    /**
+     * Guards {@code more} in addition to what is guarded now (what must be in place before lvsd
+     * forwards a new service); the table must be installed. No-op when all of it is guarded already.
+     */
+    public void add(Collection<GuardTarget> more) throws IOException {
+        requireInstalled();
+        List<GuardTarget> added = new ArrayList<>();
+        for (GuardTarget t : more) {
+            if (!targets.contains(t)) {
+                added.add(t);
+            }
+        }
+        if (added.isEmpty()) {
+            return;
+        }
+        Set<GuardTarget> next = new HashSet<>(targets);
+        next.addAll(added);
+        applyChanges(added, List.of(), next);
+    }
+
+    /** Whether every one of {@code these} is guarded now. */
+    public boolean guardsAll(Collection<GuardTarget> these) {
+        return targets.containsAll(these);
+    }
+
+    private void requireInstalled() {
         if (!installed) {
             throw new IllegalStateException("install() first");
         }
-        Set<GuardTarget> next = new LinkedHashSet<>(newTargets);
+    }
+
+    /** The incremental change; if nft refuses it, the whole table (repairing what someone changed). */
+    private void applyChanges(List<GuardTarget> added, List<GuardTarget> deleted, Set<GuardTarget> next)
+        throws IOException {
+        try {
+            apply(NftScript.renderChanges(table, added, deleted));
+            incrementalWrites++;
+        } catch (IOException e) {
+            applyWhole(next);
+            return;
+        }
+        targets.removeAll(deleted);
+        targets.addAll(added);
+    }
+
+    private void applyWhole(Set<GuardTarget> next) throws IOException {
         apply(NftScript.render(table, interfaces, next));
+        wholeWrites++;
         targets.clear();
         targets.addAll(next);
+    }
+
+    /** nft transactions that wrote the whole table (install, repairs, large changes). */
+    public long wholeWrites() {
+        return wholeWrites;
+    }
+
+    /** nft transactions that added or deleted only the elements that changed. */
+    public long incrementalWrites() {
+        return incrementalWrites;
     }
 
     /** Deletes the table; harmless when it does not exist. */
