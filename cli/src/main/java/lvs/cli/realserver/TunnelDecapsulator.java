@@ -19,10 +19,11 @@ import lvs.model.InetAddress;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * The real server's side of LVS-TUN without the kernel's ipip/gre/fou modules: reads the director's
- * tunnel packets from the interfaces with AF_PACKET, strips the outer headers ({@link Decapsulation}),
- * and writes the client's packet into a TUN device ({@link TunDevice}), so the kernel receives
- * client → VIP as if from {@code tunl0} and replies to the client directly. An nftables table drops the
+ * The real server's side of LVS-TUN without the kernel's ipip/ip6_tunnel/gre/fou modules: reads the
+ * director's tunnel packets (outer IPv4 or IPv6) from the interfaces with AF_PACKET, strips the outer
+ * headers ({@link Decapsulation}), and writes the client's packet (IPv4 or IPv6) into a TUN device
+ * ({@link TunDevice}), so the kernel receives client → VIP as if from {@code tunl0} / {@code ip6tnl0}
+ * and replies to the client directly. An nftables table drops the
  * outer packets at ingress (after our AF_PACKET tap has seen them) so that the kernel, which has no
  * handler for them, does not answer with ICMP protocol/port unreachable. SIGTERM/SIGINT remove the
  * table and the device and exit 0.
@@ -31,14 +32,15 @@ import org.agrona.MutableDirectBuffer;
  * TunnelDecapsulator --vip VIP [--vip VIP2 ...] [--interface IF ...] [--tun-type any|ipip|gue|gre]
  *                    [--tun-port N] [--device NAME]
  * </pre>
- * Defaults: every interface with an IPv4 address; {@code any} (IPIP and GRE, plus GUE when a port is
+ * {@code --vip} takes IPv4 and IPv6 addresses. Defaults: every interface with an IPv4 or IPv6 address; {@code any} (IPIP and GRE, plus GUE when a port is
  * known); {@code --tun-port} from the environment's {@code LVS_TUN_PORT} (so {@code bin/lvs-realserver
  * --mode tun}, which does not pass it, can still carry GUE); device {@code lvstun0}.
  */
 public final class TunnelDecapsulator {
     private static final String NFT_TABLE = "lvs_decap";
 
-    record Options(List<String> interfaces, List<Integer> vips, int accepted, int guePort, String device) {
+    record Options(List<String> interfaces, List<Integer> vips, List<long[]> vips6, int accepted, int guePort,
+                   String device) {
     }
 
     private TunnelDecapsulator() {
@@ -66,6 +68,7 @@ public final class TunnelDecapsulator {
     static Options parse(String[] args) {
         List<String> interfaces = new ArrayList<>();
         List<Integer> vips = new ArrayList<>();
+        List<long[]> vips6 = new ArrayList<>();
         String type = "any";
         String port = System.getenv("LVS_TUN_PORT");
         String device = "lvstun0";
@@ -80,14 +83,20 @@ public final class TunnelDecapsulator {
             String v = args[++i];
             switch (a) {
                 case "--interface" -> interfaces.add(v);
-                case "--vip" -> vips.add(ipv4(v));
+                case "--vip" -> {
+                    if (v.contains(":")) {
+                        vips6.add(ipv6(v));
+                    } else {
+                        vips.add(ipv4(v));
+                    }
+                }
                 case "--tun-type" -> type = v;
                 case "--tun-port" -> port = v;
                 case "--device" -> device = v;
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
-        if (vips.isEmpty()) {
+        if (vips.isEmpty() && vips6.isEmpty()) {
             throw new IllegalArgumentException("--vip is required");
         }
         int guePort = 0;
@@ -110,7 +119,7 @@ public final class TunnelDecapsulator {
         if (!device.matches("[A-Za-z0-9_.-]{1,15}")) {
             throw new IllegalArgumentException("bad --device name " + device);
         }
-        return new Options(interfaces, vips, accepted, guePort, device);
+        return new Options(interfaces, vips, vips6, accepted, guePort, device);
     }
 
     private static int ipv4(String text) {
@@ -129,11 +138,28 @@ public final class TunnelDecapsulator {
         return a;
     }
 
+    /** An IPv6 literal as (hi, lo); {@code getByName} parses a literal without asking DNS. */
+    private static long[] ipv6(String text) {
+        if (!text.matches("[0-9A-Fa-f:.]+")) {
+            throw new IllegalArgumentException("not an IPv6 address: " + text);
+        }
+        try {
+            byte[] b = java.net.InetAddress.getByName(text).getAddress();
+            if (b.length != 16) {
+                throw new IllegalArgumentException("not an IPv6 address: " + text);
+            }
+            java.nio.ByteBuffer w = java.nio.ByteBuffer.wrap(b);
+            return new long[] {w.getLong(), w.getLong()};
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("not an IPv6 address: " + text);
+        }
+    }
+
     private static void run(Options o) throws Exception {
         List<Nic> nics = new ArrayList<>();
         if (o.interfaces().isEmpty()) {
             for (Nic n : NicDiscovery.usableInterfaces()) {
-                if (n.ipv4().length > 0) {
+                if (n.ipv4().length > 0 || n.hasAnyIpv6()) {
                     nics.add(n);
                 }
             }
@@ -150,15 +176,26 @@ public final class TunnelDecapsulator {
             throw new IOException("no interface to listen on");
         }
         Set<Integer> locals = new LinkedHashSet<>();
+        List<Long> locals6 = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (Nic n : nics) {
             names.add(n.name());
             for (int a : n.ipv4()) {
                 locals.add(a);
             }
+            for (long half : n.ipv6()) {
+                locals6.add(half);
+            }
         }
+        long[] vips6 = new long[o.vips6().size() * 2];
+        for (int i = 0; i < o.vips6().size(); i++) {
+            vips6[2 * i] = o.vips6().get(i)[0];
+            vips6[2 * i + 1] = o.vips6().get(i)[1];
+        }
+        long[] localPairs6 = locals6.stream().mapToLong(Long::longValue).toArray();
         Decapsulation decap = new Decapsulation(o.accepted(), o.guePort(),
-            locals.stream().mapToInt(Integer::intValue).toArray(), o.vips().stream().mapToInt(Integer::intValue).toArray());
+            locals.stream().mapToInt(Integer::intValue).toArray(), o.vips().stream().mapToInt(Integer::intValue).toArray(),
+            localPairs6, vips6);
 
         KernelGuard guard = new KernelGuard(List.of("nft"), NFT_TABLE);
         TunDevice tun = TunDevice.create(o.device());
@@ -166,7 +203,7 @@ public final class TunnelDecapsulator {
         try {
             setUp(o.device());
             guard.install(names);
-            guard.update(guardTargets(locals, o.accepted(), o.guePort()));
+            guard.update(guardTargets(locals, localPairs6, o.accepted(), o.guePort()));
             io = AfPacketIo.open(AfPacketConfig.DEFAULT, names.toArray(new String[0]));
         } catch (Exception | LinkageError e) {
             guard.close();
@@ -197,12 +234,20 @@ public final class TunnelDecapsulator {
     }
 
     /** Outer packets to our addresses that only we handle: the kernel has no decapsulator for them. */
-    private static List<GuardTarget> guardTargets(Set<Integer> locals, int accepted, int guePort) {
-        List<GuardTarget> targets = new ArrayList<>();
+    private static List<GuardTarget> guardTargets(Set<Integer> locals, long[] locals6, int accepted, int guePort) {
+        List<InetAddress> addresses = new ArrayList<>();
         for (int a : locals) {
-            InetAddress address = InetAddress.ofIpv4(a);
+            addresses.add(InetAddress.ofIpv4(a));
+        }
+        for (int i = 0; i + 1 < locals6.length; i += 2) {
+            addresses.add(InetAddress.of(java.nio.ByteBuffer.allocate(16).putLong(locals6[i]).putLong(locals6[i + 1])
+                .array()));
+        }
+        List<GuardTarget> targets = new ArrayList<>();
+        for (InetAddress address : addresses) {
             if ((accepted & Decapsulation.IPIP) != 0) {
                 targets.add(GuardTarget.toService(4, address, 0));
+                targets.add(GuardTarget.toService(41, address, 0));
             }
             if ((accepted & Decapsulation.GRE) != 0) {
                 targets.add(GuardTarget.toService(47, address, 0));
@@ -239,6 +284,9 @@ public final class TunnelDecapsulator {
         List<String> vips = new ArrayList<>();
         for (int v : o.vips()) {
             vips.add(InetAddress.ofIpv4(v).toString());
+        }
+        for (long[] v : o.vips6()) {
+            vips.add(InetAddress.of(java.nio.ByteBuffer.allocate(16).putLong(v[0]).putLong(v[1]).array()).toString());
         }
         return String.join(",", kinds) + " for " + String.join(",", vips);
     }

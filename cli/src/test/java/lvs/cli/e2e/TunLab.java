@@ -61,6 +61,20 @@ final class TunLab implements AutoCloseable {
         return DrLab.run(cmd, timeoutSeconds);
     }
 
+    /**
+     * {@code bin/lvs-realserver ARGS} in a real server's namespace with the lab's state directory and GUE
+     * port, as {@code lab-tun.sh} runs it (e.g. to restart it with more VIPs).
+     */
+    void realserver(String role, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("env", "LVS_REALSERVER_STATE_DIR=/tmp/lvs-lab/" + name + "/realserver",
+            "LVS_TUN_PORT=6080", bin("lvs-realserver")));
+        cmd.addAll(List.of(args));
+        NatLab.Result r = exec(role, 60, cmd.toArray(new String[0]));
+        if (r.status() != 0) {
+            throw new AssertionError("lvs-realserver " + String.join(" ", args) + " on " + role + " failed: " + r);
+        }
+    }
+
     String curl(String url) throws Exception {
         NatLab.Result r = exec("client", 10, "curl", "-s", "--connect-timeout", "2", "-m", "4", url);
         return r.status() == 0 ? r.out().trim() : "(failed " + r.status() + ")";
