@@ -51,9 +51,9 @@ final class XdpProgram implements AutoCloseable {
                 used = "native";
             }
             if (link < 0 && mode != XdpConfig.AttachMode.DRIVER) {
-                int nativeErrno = -link;
+                String why = mode == XdpConfig.AttachMode.AUTO ? " (native: errno " + -link + ")" : "";
                 link = Bpf.attachXdp(prog, ifIndex, Bpf.XDP_FLAGS_SKB_MODE);
-                used = "generic" + (nativeErrno != 0 ? " (native: errno " + nativeErrno + ")" : "");
+                used = "generic" + why;
             }
             if (link < 0) {
                 throw new IOException("attaching XDP to " + ifName + ": errno " + -link

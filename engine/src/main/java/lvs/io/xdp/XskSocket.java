@@ -30,6 +30,13 @@ final class XskSocket implements AutoCloseable {
     private static final int UMEM_REG_SIZE = 24;       // struct xdp_umem_reg up to headroom (v1)
     private static final int MMAP_OFFSETS_SIZE = 128;  // struct xdp_mmap_offsets: rx, tx, fr, cr
     private static final int STATISTICS_SIZE = 48;
+    /**
+     * Frames one transmit kick may send in copy mode (the kernel's default is 32, then EAGAIN and another
+     * kick); XDP_MAX_TX_SKB_BUDGET exists since Linux 6.17, older kernels keep 32.
+     */
+    private static final int XDP_MAX_TX_SKB_BUDGET = 9;
+    /** Kernel drop statistics are read every this many waits: a syscall per socket the idle path can skip. */
+    private static final int STATISTICS_EVERY = 64;
 
     final int ifIndex;
     private final XdpSyscalls libc;
@@ -56,6 +63,7 @@ final class XskSocket implements AutoCloseable {
     private int fillProducer;
     private int completionConsumer;
     private long lastKernelDrops;
+    private int waitsSinceStatistics;
     private boolean closed;
 
     /** A mapped ring: its memory and the offsets of producer, consumer and descriptors. */
@@ -128,6 +136,8 @@ final class XskSocket implements AutoCloseable {
                 freeTxFrames[i] = (long) (ringSize + i) * frameSize;
             }
             freeTxCount = ringSize;
+            s.putInt(0, Math.max(32, config.txBatch()));
+            libc.setsockopt(fd, XdpSyscalls.SOL_XDP, XDP_MAX_TX_SKB_BUDGET, scratch.address, 4); // best effort
             s.setMemory(0, SOCKADDR_XDP_SIZE, (byte) 0);
             s.putShort(0, (short) XdpSyscalls.AF_XDP);
             s.putShort(2, (short) XdpSyscalls.XDP_COPY);
@@ -277,6 +287,10 @@ final class XskSocket implements AutoCloseable {
 
     /** Adds the frames the kernel dropped for want of room in the RX ring since the last call. */
     void collectKernelDrops() {
+        if (++waitsSinceStatistics < STATISTICS_EVERY) {
+            return;
+        }
+        waitsSinceStatistics = 0;
         scratch.buffer.putInt(STATISTICS_SIZE, STATISTICS_SIZE);
         if (libc.getsockopt(fd, XdpSyscalls.SOL_XDP, XdpSyscalls.XDP_STATISTICS, scratch.address,
             scratch.address + STATISTICS_SIZE) == 0) {
