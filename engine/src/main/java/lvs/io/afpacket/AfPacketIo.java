@@ -3,6 +3,7 @@ package lvs.io.afpacket;
 import java.io.IOException;
 
 import lvs.io.FrameHandler;
+import lvs.io.InterfaceSet;
 import lvs.io.PacketIo;
 import lvs.io.PacketIoCounters;
 import org.agrona.DirectBuffer;
@@ -17,11 +18,11 @@ import org.agrona.DirectBuffer;
 public final class AfPacketIo implements PacketIo {
     private static final int POLLFD_SIZE = 8;
 
+    /** One per interface, in {@link #interfaces}' order. */
     private final AfPacketSocket[] sockets;
-    private final int[] interfaces;
+    private final InterfaceSet interfaces;
     private final PacketIoCounters counters;
     private final NativeMemory pollFds;
-    private int nextSocket;
     /** One more descriptor {@link #awaitFrames} wakes up on (-1: none; poll(2) skips negative fds). */
     private int extraWakeFd = -1;
     private boolean closed;
@@ -29,11 +30,12 @@ public final class AfPacketIo implements PacketIo {
     private AfPacketIo(AfPacketSocket[] sockets, PacketIoCounters counters) {
         this.sockets = sockets;
         this.counters = counters;
-        interfaces = new int[sockets.length];
-        pollFds = new NativeMemory((2 * sockets.length + 1) * POLLFD_SIZE);
+        int[] indexes = new int[sockets.length];
         for (int i = 0; i < sockets.length; i++) {
-            interfaces[i] = sockets[i].info.index();
+            indexes[i] = sockets[i].info.index();
         }
+        interfaces = new InterfaceSet(indexes);
+        pollFds = new NativeMemory((2 * sockets.length + 1) * POLLFD_SIZE);
     }
 
     /** Opens a socket on each named interface of the calling thread's network namespace. */
@@ -73,19 +75,16 @@ public final class AfPacketIo implements PacketIo {
     @Override
     public int poll(FrameHandler handler, int limit) {
         int delivered = 0;
-        // start at a different socket each time so a busy interface cannot starve the others
         for (int visited = 0; visited < sockets.length && delivered < limit; visited++) {
-            AfPacketSocket socket = sockets[nextSocket];
-            nextSocket = nextSocket + 1 == sockets.length ? 0 : nextSocket + 1;
-            delivered += socket.receive(handler, limit - delivered);
+            delivered += sockets[interfaces.nextToPoll()].receive(handler, limit - delivered);
         }
         return delivered;
     }
 
     @Override
     public boolean send(int ifIndex, DirectBuffer buffer, int offset, int length, long offload) {
-        AfPacketSocket socket = socketFor(ifIndex);
-        if (socket == null || !socket.enqueue(buffer, offset, length, offload)) {
+        int position = interfaces.positionOf(ifIndex);
+        if (position < 0 || !sockets[position].enqueue(buffer, offset, length, offload)) {
             counters.txDropped++;
             return false;
         }
@@ -148,7 +147,7 @@ public final class AfPacketIo implements PacketIo {
 
     @Override
     public int[] interfaces() {
-        return interfaces.clone();
+        return interfaces.indexes();
     }
 
     @Override
@@ -164,14 +163,5 @@ public final class AfPacketIo implements PacketIo {
                 socket.close();
             }
         }
-    }
-
-    private AfPacketSocket socketFor(int ifIndex) {
-        for (AfPacketSocket socket : sockets) {
-            if (socket.info.index() == ifIndex) {
-                return socket;
-            }
-        }
-        return null;
     }
 }

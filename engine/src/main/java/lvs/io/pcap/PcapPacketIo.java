@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.locks.LockSupport;
 
 import lvs.io.FrameHandler;
+import lvs.io.InterfaceSet;
 import lvs.io.Offload;
 import lvs.io.PacketIo;
 import lvs.io.PacketIoCounters;
@@ -29,8 +30,9 @@ import org.pcap4j.core.NotOpenException;
 public final class PcapPacketIo implements PacketIo {
     private static final int MAX_FRAME = 65536 + 256;
 
+    /** One per interface, in {@link #interfaces}' order. */
     private final PcapHandle[] handles;
-    private final int[] interfaces;
+    private final InterfaceSet interfaces;
     private final UnsafeBuffer rxBuffer = new UnsafeBuffer(new byte[MAX_FRAME]);
     private final byte[][] txSlots;
     private final int[] txLength;
@@ -41,12 +43,11 @@ public final class PcapPacketIo implements PacketIo {
     private final SoftwareOffload.SegmentSink queueSegment = this::queue;
     private int offloadHandle;
     private int txQueued;
-    private int nextHandle;
     private boolean closed;
 
     private PcapPacketIo(PcapHandle[] handles, int[] interfaces, int batchSize) {
         this.handles = handles;
-        this.interfaces = interfaces;
+        this.interfaces = new InterfaceSet(interfaces);
         txSlots = new byte[batchSize][MAX_FRAME];
         txLength = new int[batchSize];
         txHandle = new int[batchSize];
@@ -84,8 +85,7 @@ public final class PcapPacketIo implements PacketIo {
     public int poll(FrameHandler handler, int limit) {
         int delivered = 0;
         for (int visited = 0; visited < handles.length && delivered < limit; visited++) {
-            int h = nextHandle;
-            nextHandle = h + 1 == handles.length ? 0 : h + 1;
+            int h = interfaces.nextToPoll();
             while (delivered < limit) {
                 byte[] frame = next(handles[h]);
                 if (frame == null) {
@@ -99,7 +99,7 @@ public final class PcapPacketIo implements PacketIo {
                 counters.rxFrames++;
                 counters.rxBytes += frame.length;
                 delivered++;
-                handler.onFrame(interfaces[h], rxBuffer, 0, frame.length, Offload.NONE);
+                handler.onFrame(interfaces.indexAt(h), rxBuffer, 0, frame.length, Offload.NONE);
             }
         }
         return delivered;
@@ -116,7 +116,7 @@ public final class PcapPacketIo implements PacketIo {
 
     @Override
     public boolean send(int ifIndex, DirectBuffer buffer, int offset, int length, long offload) {
-        int h = handleFor(ifIndex);
+        int h = interfaces.positionOf(ifIndex);
         if (h < 0 || txQueued == txSlots.length || length > MAX_FRAME || length < 14) {
             counters.txDropped++;
             return false;
@@ -181,7 +181,7 @@ public final class PcapPacketIo implements PacketIo {
 
     @Override
     public int[] interfaces() {
-        return interfaces.clone();
+        return interfaces.indexes();
     }
 
     @Override
@@ -197,14 +197,5 @@ public final class PcapPacketIo implements PacketIo {
                 h.close();
             }
         }
-    }
-
-    private int handleFor(int ifIndex) {
-        for (int i = 0; i < interfaces.length; i++) {
-            if (interfaces[i] == ifIndex) {
-                return i;
-            }
-        }
-        return -1;
     }
 }
