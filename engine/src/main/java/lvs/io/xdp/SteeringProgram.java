@@ -29,6 +29,10 @@ import static lvs.io.xdp.BpfAssembler.R8;
  * so. A complete checksum equals that value once in 65,536 frames; such a frame just takes the slower
  * path, with the same result.
  *
+ * <p>Frames longer than {@code maxFrame} pass too: longer than the interface's MTU they can only be GRO
+ * or GSO super-frames of a generic-mode attachment (whose checksums and segments only the skb
+ * describes), and longer than a UMEM chunk they would not fit in the socket.
+ *
  * <p>Steering key, 20 bytes on the stack: {@code kind u8} (bit 0: source match, bit 1: IPv6),
  * {@code protocol u8}, {@code port be16} (0: any), {@code address[16]} (IPv4 in the first 4 bytes).
  */
@@ -53,22 +57,24 @@ public final class SteeringProgram {
     }
 
     /** Redirects the guard's traffic (keys in {@code steerMapFd}) to {@code xskMapFd}; the rest passes. */
-    public static long[] steered(int xskMapFd, int steerMapFd) {
-        return assemble(xskMapFd, steerMapFd);
+    public static long[] steered(int xskMapFd, int steerMapFd, int maxFrame) {
+        return assemble(xskMapFd, steerMapFd, maxFrame);
     }
 
-    /** Redirects every frame to {@code xskMapFd} (except CHECKSUM_PARTIAL ones). */
-    public static long[] everything(int xskMapFd) {
-        return assemble(xskMapFd, -1);
+    /** Redirects every frame of at most {@code maxFrame} bytes to {@code xskMapFd} (except CHECKSUM_PARTIAL ones). */
+    public static long[] everything(int xskMapFd, int maxFrame) {
+        return assemble(xskMapFd, -1, maxFrame);
     }
 
-    private static long[] assemble(int xskMapFd, int steerMapFd) {
+    private static long[] assemble(int xskMapFd, int steerMapFd, int maxFrame) {
         boolean steered = steerMapFd >= 0;
         String unparsed = steered ? "pass" : "redirect"; // what happens to frames we do not look into
         BpfAssembler a = new BpfAssembler();
         a.mov(R6, R1)                     // R6 = struct xdp_md *
             .loadWord(R7, R6, 0)          // R7 = data
             .loadWord(R8, R6, 4)          // R8 = data_end
+            .mov(R2, R7).addImm(R2, maxFrame)
+            .jumpIfGreater(R8, R2, "pass") // longer than maxFrame
             .mov(R2, R7).addImm(R2, ETH)
             .jumpIfGreater(R2, R8, unparsed)
             .loadHalf(R3, R7, 12)         // EtherType, read little-endian: 0x0800 reads as 0x0008

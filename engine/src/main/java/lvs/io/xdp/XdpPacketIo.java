@@ -87,8 +87,11 @@ public final class XdpPacketIo implements PacketIo {
             for (int i = 0; i < interfaceNames.length; i++) {
                 InterfaceInfo info = NetworkInterfaces.lookup(interfaceNames[i]);
                 sockets[i] = new XskSocket(info.index(), config, xskCounters);
+                // the longest wire frame (MTU + Ethernet + one VLAN tag) that fits a UMEM chunk after
+                // the kernel's 256-byte XDP headroom
+                int maxFrame = Math.min(info.mtu() + 18, config.frameSize() - 256);
                 programs[i] = XdpProgram.attach(info.index(), info.name(), sockets[i].fd(),
-                    steering == null ? -1 : steering.mapFd, config.attachMode());
+                    steering == null ? -1 : steering.mapFd, maxFrame, config.attachMode());
                 addToEpoll(libc, epoll, sockets[i].fd());
             }
             io = new XdpPacketIo(stack, sockets, programs, steering, epoll, xskCounters, config.frameSize());

@@ -27,9 +27,10 @@ final class XdpProgram implements AutoCloseable {
      * to {@code ifIndex} in the configured mode ({@code AUTO}: native, else generic).
      *
      * @param steerMapFd the guard's steering map, or -1 to redirect every frame
+     * @param maxFrame   longer frames pass (see {@link SteeringProgram})
      */
-    static XdpProgram attach(int ifIndex, String ifName, int socketFd, int steerMapFd, XdpConfig.AttachMode mode)
-        throws IOException {
+    static XdpProgram attach(int ifIndex, String ifName, int socketFd, int steerMapFd, int maxFrame,
+                             XdpConfig.AttachMode mode) throws IOException {
         XdpSyscalls libc = XdpSyscalls.load();
         int xskMap = Bpf.createMap(Bpf.MAP_TYPE_XSKMAP, 4, 4, XSKMAP_ENTRIES, 0, "lvsd_xsks");
         int prog = -1;
@@ -41,8 +42,8 @@ final class XdpProgram implements AutoCloseable {
             if (errno != 0) {
                 throw new IOException("XSKMAP update for " + ifName + ": errno " + errno);
             }
-            long[] code = steerMapFd >= 0 ? SteeringProgram.steered(xskMap, steerMapFd)
-                : SteeringProgram.everything(xskMap);
+            long[] code = steerMapFd >= 0 ? SteeringProgram.steered(xskMap, steerMapFd, maxFrame)
+                : SteeringProgram.everything(xskMap, maxFrame);
             prog = Bpf.loadXdp(code, "lvsd_steer");
             int link = -1;
             String used = null;

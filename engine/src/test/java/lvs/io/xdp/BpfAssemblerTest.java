@@ -91,8 +91,15 @@ class BpfAssemblerTest {
 
     @Test
     void steeringProgramsEndInExitsAndJumpInsideThemselves() {
-        for (long[] program : new long[][] {SteeringProgram.everything(7), SteeringProgram.steered(7, 8)}) {
+        for (long[] program : new long[][] {SteeringProgram.everything(7, 1518), SteeringProgram.steered(7, 8, 1518)}) {
             assertThat(program[program.length - 1]).isEqualTo(0x95L);
+            // r6 = ctx; r7 = data; r8 = data_end; r2 = r7; r2 += 1518; if r8 > r2: pass (GRO/GSO super-frames)
+            assertThat(program[3]).isEqualTo(0x72bfL);
+            assertThat(program[4]).isEqualTo(0x0000_05ee_0000_0207L);
+            assertThat(program[5] & 0xffffL).isEqualTo(0x282dL);
+            assertThat(6 + (short) (program[5] >>> 16)).as("to 'pass': r0 = XDP_PASS; exit")
+                .isEqualTo(program.length - 2);
+            assertThat(program[program.length - 2]).isEqualTo(0x0000_0002_0000_00b7L);
             for (int i = 0; i < program.length; i++) {
                 int opcode = (int) (program[i] & 0xff);
                 if ((opcode & 0x07) == 0x05 && opcode != 0x85 && opcode != 0x95) { // a jump
@@ -106,6 +113,6 @@ class BpfAssemblerTest {
                 }
             }
         }
-        assertThat(SteeringProgram.everything(7).length).isLessThan(SteeringProgram.steered(7, 8).length);
+        assertThat(SteeringProgram.everything(7, 1518).length).isLessThan(SteeringProgram.steered(7, 8, 1518).length);
     }
 }
