@@ -16,6 +16,8 @@
 # Env: MODES="kernel nft lvs-nat lvs-dr lvs-tun" ROUNDS=2 UDP_SECONDS=5 PACED_PPS=100000 HTTP_SECONDS=5
 #      HTTP_CONNS=50 SPARSE_SECONDS=3 FLOWS=256 SWEEP="100000 150000 ..." SWEEP_SECONDS=3 WARMUP_SECONDS=5
 #      OUT=FILE (also write the result table there)
+#      PERF=DIR (perf record -g of the forwarder's CPU1 during each paced run: DIR/perf-MODE-ROUND.data,
+#      with a text report next to it; JIT-compiled Java shows as [unknown] unless LVSD_JAVA_OPTS adds an agent)
 #
 # Topology (every address in 198.18.0.0/15; fixed MACs; namespaces lvsfwd-PID-*, deleted on exit):
 #   cli 198.18.0.10 c0 ──── d0 198.18.0.11 (VIP) dir 198.18.1.11 d1 ──── r0 rs 198.18.1.12, .13 (RIPs)
@@ -166,12 +168,22 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 # udp_run MODE KIND DST RATE [SECONDS]: one bounded blast; appends a result line
 udp_run() {
     local mode="$1" kind="$2" dst="$3" rate="$4" secs="${5:-$UDP_SECONDS}"
-    local s0 s1 c0 c1 l0 l1 out
+    local s0 s1 c0 c1 l0 l1 out perf_pid=""
+    if [ -n "${PERF:-}" ] && [ "${kind#paced}" != "$kind" ]; then
+        mkdir -p "$PERF"
+        perf record -q -g -C 1 -o "$PERF/perf-$mode-$round.data" -- sleep "$((secs > 2 ? secs - 1 : 1))" >/dev/null 2>&1 &
+        perf_pid=$!
+    fi
     s0="$(sink_count)"; c0="$(cpustat)"; l0="$(lvsd_cpu)"
     out="$(inc nice -n "$BENCH_NICE" taskset -c 0 "$work/udpblast" c0 $MAC_C0 $MAC_D0 $CLI_IP "$dst" $UDP_PORT "$FLOWS" \
         "$secs" "$MAX_PKTS" "$rate")"
     sleep 0.2   # let the queues drain into the counter
     s1="$(sink_count)"; c1="$(cpustat)"; l1="$(lvsd_cpu)"
+    if [ -n "$perf_pid" ]; then
+        wait "$perf_pid" 2>/dev/null || true
+        perf report -i "$PERF/perf-$mode-$round.data" --no-children --sort dso,sym --stdio 2>/dev/null \
+            | grep -v '^$' | head -120 >"$PERF/perf-$mode-$round.txt" || true
+    fi
     python3 - "$mode" "$kind" "$out" "$s0" "$s1" "$c0" "$c1" "$l0" "$l1" "$(load1)" "$round" >>"$work/udp.tsv" <<'PY'
 import re, sys
 mode, kind, out, s0, s1, c0, c1, l0, l1, load, rnd = sys.argv[1:]

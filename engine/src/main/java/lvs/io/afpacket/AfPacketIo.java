@@ -17,6 +17,8 @@ import org.agrona.DirectBuffer;
  */
 public final class AfPacketIo implements PacketIo {
     private static final int POLLFD_SIZE = 8;
+    /** How often the kernel's receive-queue drops are collected (a getsockopt per socket). */
+    private static final long DROP_COLLECTION_INTERVAL_NS = 100_000_000L;
 
     /** One per interface, in {@link #interfaces}' order. */
     private final AfPacketSocket[] sockets;
@@ -26,6 +28,7 @@ public final class AfPacketIo implements PacketIo {
     /** One more descriptor {@link #awaitFrames} wakes up on (-1: none; poll(2) skips negative fds). */
     private int extraWakeFd = -1;
     private boolean closed;
+    private long nextDropCollectionNs;
 
     private AfPacketIo(AfPacketSocket[] sockets, PacketIoCounters counters) {
         this.sockets = sockets;
@@ -111,8 +114,14 @@ public final class AfPacketIo implements PacketIo {
         pollFor(2 * sockets.length, extraWakeFd);
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, (timeoutNs + 999_999) / 1_000_000);
         LinuxSyscalls.load().poll(pollFds.address, 2L * sockets.length + 1, timeoutMs);
-        for (AfPacketSocket socket : sockets) {
-            socket.collectKernelDrops(); // idle time is when a syscall per socket costs nothing
+        // at most every 100 ms: under a moderate load lvsd waits here after nearly every frame, and a
+        // getsockopt per socket per wake-up cost more than the frame itself
+        long now = System.nanoTime();
+        if (now - nextDropCollectionNs >= 0) {
+            nextDropCollectionNs = now + DROP_COLLECTION_INTERVAL_NS;
+            for (AfPacketSocket socket : sockets) {
+                socket.collectKernelDrops();
+            }
         }
     }
 
