@@ -1,6 +1,7 @@
 package lvs.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteOrder;
 import java.util.Set;
@@ -159,6 +160,26 @@ class XdpSteeringTest {
         assertThat(path(udp.build(), udp.offload())).isEqualTo("stack");
         assertThat(path(ip().ipv4(CLIENT, VIP).tcp(40000, 80).payloadOfLength(300).build(), Offload.NONE))
             .as("the same frame with its checksum complete").isEqualTo("xdp");
+    }
+
+    @Test
+    void genericModeWorksWithGroOffAndIsRefusedWithGroOn() throws Exception {
+        b.close();
+        XdpConfig generic = XdpConfig.DEFAULT.withAttachMode(XdpConfig.AttachMode.GENERIC);
+        try (NetworkNamespace in = NetworkNamespace.enter(nsB)) {
+            b = XdpPacketIo.open(generic, AfPacketConfig.DEFAULT, "b0");
+        }
+        assertThat(b.attachModes()).containsExactly("generic");
+        b.steer(Set.of(GuardTarget.toService(17, addr(VIP), 80)));
+        assertThat(path(udp(CLIENT, 40000, VIP, 80, 42), Offload.NONE)).isEqualTo("xdp");
+        assertThat(path(udp(CLIENT, 40000, VIP, 81, 43), Offload.NONE)).isEqualTo("stack");
+        b.close();
+        lab.exec(nsB, "ethtool", "-K", "b0", "gro", "on");
+        try (NetworkNamespace in = NetworkNamespace.enter(nsB)) {
+            assertThatThrownBy(() -> XdpPacketIo.open(generic, AfPacketConfig.DEFAULT, "b0"))
+                .hasMessageContaining("gro off");
+        }
+        assertThat(lab.exec(nsB, "ip", "link", "show", "dev", "b0")).doesNotContain("xdp");
     }
 
     @Test

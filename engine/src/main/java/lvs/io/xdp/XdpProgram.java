@@ -53,6 +53,7 @@ final class XdpProgram implements AutoCloseable {
             }
             if (link < 0 && mode != XdpConfig.AttachMode.DRIVER) {
                 String why = mode == XdpConfig.AttachMode.AUTO ? " (native: errno " + -link + ")" : "";
+                refuseMergedFrames(ifName);
                 link = Bpf.attachXdp(prog, ifIndex, Bpf.XDP_FLAGS_SKB_MODE);
                 used = "generic" + why;
             }
@@ -69,6 +70,47 @@ final class XdpProgram implements AutoCloseable {
             if (prog >= 0) {
                 libc.close(prog); // the link holds the program
             }
+        }
+    }
+
+    private static final long SIOCETHTOOL = 0x8946;
+    private static final int ETHTOOL_GFLAGS = 0x25;
+    private static final int ETHTOOL_GGRO = 0x2b;
+    private static final int ETH_FLAG_LRO = 1 << 15;
+
+    /**
+     * Generic XDP runs after GRO (and sees LRO's work): a merged TCP frame, even one shorter than the
+     * MTU, carries the first segment's checksum and only the skb knows it is a merge, so lvsd would
+     * forward it broken. Generic mode is therefore refused while GRO or LRO is on (veth's default is
+     * off; native XDP runs before GRO and has no such problem).
+     */
+    private static void refuseMergedFrames(String ifName) throws IOException {
+        XdpSyscalls libc = XdpSyscalls.load();
+        int fd = libc.socket(2, 2, 0); // AF_INET, SOCK_DGRAM: any socket takes SIOCETHTOOL
+        if (fd < 0) {
+            throw new IOException("socket for SIOCETHTOOL: errno " + XdpSyscalls.errno());
+        }
+        try {
+            NativeBlock ifreq = new NativeBlock(40);
+            NativeBlock value = new NativeBlock(8);
+            byte[] name = ifName.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            ifreq.buffer.putBytes(0, name, 0, Math.min(name.length, 15));
+            ifreq.buffer.putLong(16, value.address);
+            for (int command : new int[] {ETHTOOL_GGRO, ETHTOOL_GFLAGS}) {
+                value.buffer.putInt(0, command);
+                value.buffer.putInt(4, 0);
+                if (libc.ioctl(fd, SIOCETHTOOL, ifreq.address) < 0) {
+                    continue; // a driver without the query: nothing merges there
+                }
+                int data = value.buffer.getInt(4);
+                boolean merges = command == ETHTOOL_GGRO ? data != 0 : (data & ETH_FLAG_LRO) != 0;
+                if (merges) {
+                    throw new IOException("generic XDP on " + ifName + " would see GRO/LRO-merged frames; "
+                        + "turn them off ('ethtool -K " + ifName + " gro off lro off') or use a driver with native XDP");
+                }
+            }
+        } finally {
+            libc.close(fd);
         }
     }
 

@@ -67,6 +67,8 @@ public interface XdpSyscalls {
 
     int epoll_ctl(int epfd, int op, int fd, @intptr_t long event);
 
+    int ioctl(int fd, @u_int64_t long request, @intptr_t long argument);
+
     int close(int fd);
 
     /** Loaded once; {@link #load()} reports why not. */

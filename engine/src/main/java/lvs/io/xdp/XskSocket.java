@@ -143,9 +143,7 @@ final class XskSocket implements AutoCloseable {
             s.putShort(2, (short) XdpSyscalls.XDP_COPY);
             s.putInt(4, ifIndex);
             s.putInt(8, 0); // queue 0: the only one of a default veth
-            if (libc.bind(fd, scratch.address, SOCKADDR_XDP_SIZE) < 0) {
-                throw new IOException("bind(AF_XDP, ifindex " + ifIndex + ", queue 0): errno " + XdpSyscalls.errno());
-            }
+            bind();
         } catch (IOException | RuntimeException e) {
             libc.close(fd);
             for (Ring ring : new Ring[] {f, c, r, t}) {
@@ -159,6 +157,29 @@ final class XskSocket implements AutoCloseable {
         completion = c;
         rx = r;
         tx = t;
+    }
+
+    /**
+     * Binds to queue 0. A socket closed just before (lvsd restarting its I/O, a test) releases its queue
+     * asynchronously: EBUSY for a few milliseconds, so that is retried for up to a second.
+     */
+    private void bind() throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            if (libc.bind(fd, scratch.address, SOCKADDR_XDP_SIZE) == 0) {
+                return;
+            }
+            int errno = XdpSyscalls.errno();
+            if (errno != XdpSyscalls.EBUSY || attempt == 100) {
+                throw new IOException("bind(AF_XDP, ifindex " + ifIndex + ", queue 0): errno " + errno
+                    + (errno == XdpSyscalls.EBUSY ? " (another AF_XDP socket holds the queue)" : ""));
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while binding AF_XDP", e);
+            }
+        }
     }
 
     private void setsockopt(int option, int length, String name) throws IOException {
