@@ -34,11 +34,15 @@ public final class ConnectionListing {
 
     public static ConnectionView view(ConnectionTable table, int e, long nowMs) {
         int af = table.af(e);
+        // ip_vs_conn_seq_show: " <pe name> <pe data>" for entries that carry PE data (SIP templates).
+        TemplatePeData pe = table.peData();
+        boolean withPe = pe != null && pe.has(e);
         return new ConnectionView(protocolName(table.protocol(e)),
             address(af, table.clientAddressHi(e), table.clientAddressLo(e)), table.clientPort(e),
             address(af, table.virtualAddressHi(e), table.virtualAddressLo(e)), table.virtualPort(e),
             address(table.destinationAf(e), table.destinationAddressHi(e), table.destinationAddressLo(e)),
-            table.destinationPort(e), stateName(table, e), expiresSeconds(table.expiresAtMs(e), nowMs), "", "");
+            table.destinationPort(e), stateName(table, e), expiresSeconds(table.expiresAtMs(e), nowMs),
+            withPe ? TemplatePeData.engineName(pe.engine(e)) : "", withPe ? pe.text(e) : "");
     }
 
     /**

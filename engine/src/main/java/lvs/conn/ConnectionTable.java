@@ -1,6 +1,7 @@
 package lvs.conn;
 
 import java.util.concurrent.ThreadLocalRandom;
+import org.agrona.DirectBuffer;
 
 /**
  * The connection table: a fixed number of entries, each a 13-long struct inside one {@code long[]},
@@ -15,6 +16,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *       whose replies pass the director (NAT, local node) are indexed outbound; DR and TUN replies go
  *       straight to the client, so indexing them would only cost time.</li>
  * </ul>
+ *
+ * <p>Templates of a service with a persistence engine ({@code --pe sip}) are keyed by its data too
+ * (the Call-ID, in {@link TemplatePeData}): their key has a bit of its own and their hash mixes in the
+ * data's, so they and plain templates never find each other, as the kernel hashes them apart.
  *
  * <p>Addresses are two longs, high and low 64 bits in network order. IPv4 addresses are
  * {@code hi = 0, lo = the 32-bit address}; the family is part of the key, so {@code 0.0.0.1} and
@@ -63,7 +68,10 @@ public final class ConnectionTable {
     private static final long KEY_V6 = 1L << 56;
     private static final long KEY_DEST_V6 = 1L << 57;
     private static final long KEY_TEMPLATE = 1L << 58;
-    private static final long INBOUND_KEY_MASK = 0xFFFFL | 0xFFFFL << 16 | 0xFFL << 48 | KEY_V6 | KEY_TEMPLATE;
+    /** A template keyed by persistence-engine data as well. */
+    private static final long KEY_PE = 1L << 59;
+    private static final long INBOUND_KEY_MASK = 0xFFFFL | 0xFFFFL << 16 | 0xFFL << 48 | KEY_V6 | KEY_TEMPLATE
+        | KEY_PE;
 
     private final long[] entries;
     private final int capacity;
@@ -76,6 +84,8 @@ public final class ConnectionTable {
     private int highWater;
     private int freeHead = NOT_FOUND;
     private long failedInserts;
+    /** Created when the first service with a persistence engine is installed; null until then. */
+    private TemplatePeData peData;
 
     public ConnectionTable(int capacity) {
         this(capacity, ThreadLocalRandom.current().nextLong());
@@ -106,6 +116,21 @@ public final class ConnectionTable {
         return failedInserts;
     }
 
+    /**
+     * Makes room for persistence-engine data ({@code slots} templates with a Call-ID at once). Call
+     * when installing rules that have a {@code --pe} service, not on the packet path: it allocates once.
+     */
+    public void enablePeData(int slots) {
+        if (peData == null) {
+            peData = new TemplatePeData(slots, capacity);
+        }
+    }
+
+    /** The persistence-engine data of templates, or null when no {@code --pe} service was ever installed. */
+    public TemplatePeData peData() {
+        return peData;
+    }
+
     /** Heap bytes held by this table (entries plus both indexes), for sizing and benchmarks. */
     public long footprintBytes() {
         return (long) entries.length * Long.BYTES + (long) (inbound.cells.length + outbound.cells.length) * Integer.BYTES;
@@ -116,7 +141,9 @@ public final class ConnectionTable {
     /** The entry for a client packet {@code caddr:cport -> vaddr:vport}, or {@link #NOT_FOUND}. */
     public int findInbound(int af, int protocol, long caddrHi, long caddrLo, int cport,
                            long vaddrHi, long vaddrLo, int vport) {
-        return findInboundKey(caddrHi, caddrLo, vaddrHi, vaddrLo, inboundWord(af, protocol, cport, vport, false));
+        long word = inboundWord(af, protocol, cport, vport, false);
+        return findInboundKey(caddrHi, caddrLo, vaddrHi, vaddrLo, word,
+            KeyHash.hash(seed, caddrHi, caddrLo, vaddrHi, vaddrLo, word), null, 0, 0, 0);
     }
 
     /**
@@ -125,7 +152,24 @@ public final class ConnectionTable {
      * (IPv4: {@code lo = mark}; IPv6: {@code hi = mark << 32}), as the kernel stores it.
      */
     public int findTemplate(int af, int protocol, long caddrHi, long caddrLo, long vaddrHi, long vaddrLo, int vport) {
-        return findInboundKey(caddrHi, caddrLo, vaddrHi, vaddrLo, inboundWord(af, protocol, 0, vport, true));
+        long word = inboundWord(af, protocol, 0, vport, true);
+        return findInboundKey(caddrHi, caddrLo, vaddrHi, vaddrLo, word,
+            KeyHash.hash(seed, caddrHi, caddrLo, vaddrHi, vaddrLo, word), null, 0, 0, 0);
+    }
+
+    /**
+     * {@link #findTemplate} for a service with persistence engine {@code engine}: the template must also
+     * hold the bytes {@code [offset, offset + length)} of {@code data} (the kernel's {@code ct_match}).
+     * {@code peHash} is {@link TemplatePeData#hash} of those bytes.
+     */
+    public int findPeTemplate(int af, int protocol, long caddrHi, long caddrLo, long vaddrHi, long vaddrLo, int vport,
+                              int engine, DirectBuffer data, int offset, int length, int peHash) {
+        if (peData == null) {
+            return NOT_FOUND;
+        }
+        long word = inboundWord(af, protocol, 0, vport, true) | KEY_PE;
+        return findInboundKey(caddrHi, caddrLo, vaddrHi, vaddrLo, word,
+            peKeyHash(caddrHi, caddrLo, vaddrHi, vaddrLo, word, peHash), data, offset, length, engine);
     }
 
     /**
@@ -156,8 +200,9 @@ public final class ConnectionTable {
         }
     }
 
-    private int findInboundKey(long caddrHi, long caddrLo, long vaddrHi, long vaddrLo, long word) {
-        long hash = KeyHash.hash(seed, caddrHi, caddrLo, vaddrHi, vaddrLo, word);
+    /** The inbound lookup; {@code pe} is null except for templates keyed by persistence-engine data. */
+    private int findInboundKey(long caddrHi, long caddrLo, long vaddrHi, long vaddrLo, long word, long hash,
+                               DirectBuffer pe, int peOffset, int peLength, int peEngine) {
         HashIndex index = inbound;
         int[] cells = index.cells;
         int tag = index.tag(hash);
@@ -171,7 +216,8 @@ public final class ConnectionTable {
                 int b = e * STRIDE;
                 if (entries[b + W_CADDR_LO] == caddrLo && entries[b + W_CADDR_HI] == caddrHi
                     && entries[b + W_VADDR_LO] == vaddrLo && entries[b + W_VADDR_HI] == vaddrHi
-                    && (entries[b + W_KEY] & INBOUND_KEY_MASK) == word) {
+                    && (entries[b + W_KEY] & INBOUND_KEY_MASK) == word
+                    && (pe == null || peData.matches(e, peEngine, pe, peOffset, peLength))) {
                     return e;
                 }
             }
@@ -206,6 +252,37 @@ public final class ConnectionTable {
             failedInserts++;
             return NOT_FOUND;
         }
+        return fill(e, af, protocol, caddrHi, caddrLo, cport, vaddrHi, vaddrLo, vport, destAf, daddrHi, daddrLo,
+            dport, flags, serviceId, destinationId, 0);
+    }
+
+    /**
+     * {@link #insert} of a template keyed by persistence-engine data as well: {@code engine}'s bytes
+     * {@code [offset, offset + length)} of {@code data} are copied into a slot of {@link #peData} (which
+     * {@link #enablePeData} must have created). {@link #NOT_FOUND} when the table or the slots are full.
+     */
+    public int insertPeTemplate(int af, int protocol, long caddrHi, long caddrLo,
+                                long vaddrHi, long vaddrLo, int vport,
+                                int destAf, long daddrHi, long daddrLo, int dport,
+                                int flags, int serviceId, int destinationId,
+                                int engine, DirectBuffer data, int offset, int length, int peHash) {
+        int e = peData == null ? NOT_FOUND : allocate();
+        if (e != NOT_FOUND && !peData.attach(e, engine, data, offset, length, peHash)) {
+            release(e);
+            e = NOT_FOUND;
+        }
+        if (e == NOT_FOUND) {
+            failedInserts++;
+            return NOT_FOUND;
+        }
+        return fill(e, af, protocol, caddrHi, caddrLo, 0, vaddrHi, vaddrLo, vport, destAf, daddrHi, daddrLo,
+            dport, flags | ConnectionFlags.TEMPLATE, serviceId, destinationId, KEY_PE);
+    }
+
+    private int fill(int e, int af, int protocol, long caddrHi, long caddrLo, int cport,
+                     long vaddrHi, long vaddrLo, int vport,
+                     int destAf, long daddrHi, long daddrLo, int dport,
+                     int flags, int serviceId, int destinationId, long keyBits) {
         boolean template = (flags & ConnectionFlags.TEMPLATE) != 0;
         int b = e * STRIDE;
         entries[b + W_CADDR_HI] = caddrHi;
@@ -215,7 +292,7 @@ public final class ConnectionTable {
         entries[b + W_DADDR_HI] = daddrHi;
         entries[b + W_DADDR_LO] = daddrLo;
         entries[b + W_KEY] = inboundWord(af, protocol, cport, vport, template)
-            | (long) (dport & 0xFFFF) << 32 | (destAf == AF_INET6 ? KEY_DEST_V6 : 0);
+            | (long) (dport & 0xFFFF) << 32 | (destAf == AF_INET6 ? KEY_DEST_V6 : 0) | keyBits;
         entries[b + W_EXPIRES] = 0;
         entries[b + W_IDS] = (serviceId & 0xFFFFFFFFL) | (long) destinationId << 32;
         entries[b + W_FLAGS] = (flags | ConnectionFlags.IN_USE) & 0xFFFFFFFFL;
@@ -242,11 +319,19 @@ public final class ConnectionTable {
                 outbound.remove(outboundHashOf(e), e, outboundRehash);
             }
         }
+        if (peData != null) {
+            peData.detach(e);
+        }
+        release(e);
+        size--;
+    }
+
+    /** Puts entry {@code e} on the free list. */
+    private void release(int e) {
         int b = e * STRIDE;
         entries[b + W_FLAGS] = 0;
         entries[b + W_LINKS] = freeHead;
         freeHead = e;
-        size--;
     }
 
     /**
@@ -300,8 +385,18 @@ public final class ConnectionTable {
 
     private long inboundHashOf(int e) {
         int b = e * STRIDE;
+        long word = entries[b + W_KEY] & INBOUND_KEY_MASK;
+        if ((word & KEY_PE) != 0) {
+            return peKeyHash(entries[b + W_CADDR_HI], entries[b + W_CADDR_LO], entries[b + W_VADDR_HI],
+                entries[b + W_VADDR_LO], word, peData.hashOf(e));
+        }
         return KeyHash.hash(seed, entries[b + W_CADDR_HI], entries[b + W_CADDR_LO],
-            entries[b + W_VADDR_HI], entries[b + W_VADDR_LO], entries[b + W_KEY] & INBOUND_KEY_MASK);
+            entries[b + W_VADDR_HI], entries[b + W_VADDR_LO], word);
+    }
+
+    /** A PE template's hash: the key's, with the data's hash in the dport bits (not part of the key). */
+    private long peKeyHash(long caddrHi, long caddrLo, long vaddrHi, long vaddrLo, long word, int peHash) {
+        return KeyHash.hash(seed, caddrHi, caddrLo, vaddrHi, vaddrLo, word ^ (peHash & 0xFFFFFFFFL) << 32);
     }
 
     private long outboundHashOf(int e) {

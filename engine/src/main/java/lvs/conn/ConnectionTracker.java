@@ -127,12 +127,36 @@ public final class ConnectionTracker {
     public int openTemplate(int af, int protocol, long caddrHi, long caddrLo, long vaddrHi, long vaddrLo, int vport,
                             int destAf, long daddrHi, long daddrLo, int dport,
                             int forwardingMethod, int serviceId, int destinationId, int timeoutMs, long nowMs) {
+        int e = table.insert(af, protocol, caddrHi, caddrLo, 0, vaddrHi, vaddrLo, vport,
+            destAf, daddrHi, daddrLo, dport, templateFlags(forwardingMethod), serviceId, destinationId);
+        return startTemplate(e, serviceId, destinationId, timeoutMs, nowMs);
+    }
+
+    /**
+     * {@link #openTemplate} for a service with a persistence engine: the template is also keyed by
+     * {@code engine}'s data, bytes {@code [offset, offset + length)} of {@code data} (a SIP Call-ID),
+     * copied into the table's {@link TemplatePeData}.
+     */
+    public int openPeTemplate(int af, int protocol, long caddrHi, long caddrLo, long vaddrHi, long vaddrLo, int vport,
+                              int destAf, long daddrHi, long daddrLo, int dport,
+                              int forwardingMethod, int serviceId, int destinationId, int timeoutMs, long nowMs,
+                              int engine, org.agrona.DirectBuffer data, int offset, int length, int peHash) {
+        int e = table.insertPeTemplate(af, protocol, caddrHi, caddrLo, vaddrHi, vaddrLo, vport,
+            destAf, daddrHi, daddrLo, dport, templateFlags(forwardingMethod), serviceId, destinationId,
+            engine, data, offset, length, peHash);
+        return startTemplate(e, serviceId, destinationId, timeoutMs, nowMs);
+    }
+
+    private static int templateFlags(int forwardingMethod) {
         int flags = ConnectionFlags.TEMPLATE | ConnectionFlags.INACTIVE | (forwardingMethod & ConnectionFlags.FWD_MASK);
         if ((flags & ConnectionFlags.FWD_MASK) != ConnectionFlags.MASQ) {
             flags |= ConnectionFlags.NOOUTPUT;
         }
-        int e = table.insert(af, protocol, caddrHi, caddrLo, 0, vaddrHi, vaddrLo, vport,
-            destAf, daddrHi, daddrLo, dport, flags, serviceId, destinationId);
+        return flags;
+    }
+
+    /** A new template's bookkeeping: held counters, bound real server, state NONE, timer at the -p timeout. */
+    private int startTemplate(int e, int serviceId, int destinationId, int timeoutMs, long nowMs) {
         if (e == NOT_FOUND) {
             return NOT_FOUND;
         }

@@ -85,6 +85,7 @@ final class PacketPipeline {
     /** Installs a new snapshot (data-plane thread): refreshes changed schedulers, resolves real servers. */
     void install(TableSnapshot next, long nowNs) {
         snapshot = next;
+        persistence.install(next);
         connections.timeouts().set(new lvs.model.Timeouts(next.tcpTimeoutSeconds, next.tcpFinTimeoutSeconds,
             next.udpTimeoutSeconds));
         // Every service, not only those changed since the previous compile: the agent may have skipped
@@ -195,8 +196,8 @@ final class PacketPipeline {
 
     /**
      * A packet the director's kernel queued to lvsd after the operator's rules marked it (docs/fwmark.md):
-     * complete (no offload metadata), with a synthetic Ethernet header. Its connection if it has one,
-     * else the service for its mark, else the address/port service (§1.2), schedules it. Returns true
+     * IPv4 or IPv6, complete (no offload metadata), with a synthetic Ethernet header. Its connection if it
+     * has one, else the service of its family for its mark, else the address/port service (§1.2), schedules it. Returns true
      * when lvsd took the packet (the kernel's copy is then dropped), false to leave it to the kernel as
      * IPVS leaves a packet no service wants.
      */
@@ -211,10 +212,11 @@ final class PacketPipeline {
         this.nowNs = nowNs;
         int verdict = parser.classify(buffer, offset, length, flow);
         // ICMP errors are matched to connections on the AF_PACKET path, which saw this packet first.
-        if (!ParseVerdict.hasFlowKey(verdict) || !flow.isIpv4() || flow.icmpInnerOffset() != FlowKey.ABSENT) {
+        if (!ParseVerdict.hasFlowKey(verdict) || !flow.isIpv4() && !flow.isIpv6()
+            || flow.icmpInnerOffset() != FlowKey.ABSENT) {
             return false;
         }
-        path = ipv4;
+        path = flow.isIpv4() ? ipv4 : ipv6;
         int protocol = flow.protocol();
         if (protocol != TCP && protocol != UDP) {
             return false;
@@ -225,7 +227,7 @@ final class PacketPipeline {
             toRealServer(s, e, buffer, offset, false, nowNs, nowMs);
             return true;
         }
-        int service = s.serviceForMark(mark);
+        int service = s.serviceForMark(path.family(), mark);
         if (service == TableSnapshot.NO_SERVICE) {
             service = path.service(s, flow);
         }
@@ -239,7 +241,7 @@ final class PacketPipeline {
 
     private void scheduleAndForward(TableSnapshot s, int service, MutableDirectBuffer buffer, int offset,
                                     boolean partial, long nowNs, long nowMs) {
-        int e = schedule(s, service, nowMs);
+        int e = schedule(s, service, buffer, nowMs);
         if (e != ConnectionTable.NOT_FOUND) {
             toRealServer(s, e, buffer, offset, partial, nowNs, nowMs);
             if ((connections.table().flags(e) & ConnectionFlags.ONE_PACKET) != 0) {
@@ -252,13 +254,13 @@ final class PacketPipeline {
      * ip_vs_schedule: a new connection through a template (persistent service; {@code -M} is a mask for
      * IPv4, a prefix length for IPv6) or the scheduler alone.
      */
-    private int schedule(TableSnapshot s, int service, long nowMs) {
+    private int schedule(TableSnapshot s, int service, MutableDirectBuffer buffer, long nowMs) {
         int serviceFlags = s.serviceFlags[service];
         int onePacket = (serviceFlags & ServiceFlags.ONEPACKET) != 0 && flow.protocol() == UDP
             ? ConnectionFlags.ONE_PACKET : 0;
         int e;
         if ((serviceFlags & ServiceFlags.PERSISTENT) != 0) {
-            e = persistence.schedule(s, service, flow, s.serviceFwmark[service], onePacket, nowMs);
+            e = persistence.schedule(s, service, flow, buffer, s.serviceFwmark[service], onePacket, nowMs);
         } else {
             e = scheduleAlone(s, service, onePacket, nowMs);
         }

@@ -2,9 +2,11 @@ package lvs.dataplane;
 
 import lvs.conn.ConnectionTable;
 import lvs.conn.ConnectionTracker;
+import lvs.conn.TemplatePeData;
 import lvs.packet.FlowKey;
 import lvs.snapshot.ServiceScheduler;
 import lvs.snapshot.TableSnapshot;
+import org.agrona.DirectBuffer;
 
 /**
  * A new connection to a persistent service ({@code -p}): the kernel's {@code ip_vs_sched_persist}.
@@ -18,6 +20,11 @@ import lvs.snapshot.TableSnapshot;
  *       valid one gives its real server and the scheduler is not asked (weights, OVERLOAD and weight 0
  *       do not move a client that has one).</li>
  *   <li>Otherwise the scheduler picks, and a template is created that lives the service's timeout.</li>
+ *   <li>With {@code --pe sip} the template key also holds the SIP Call-ID of the datagram
+ *       ({@code ip_vs_sip_fill_param}; {@link SipCallId}), so each call of a client has a template of its
+ *       own and every datagram of a call (from any source port) goes where its first one went. A
+ *       packet that is not UDP or has no usable Call-ID is dropped and counted, as the kernel drops
+ *       it (NF_DROP, no ICMP): there is no fallback to plain persistence.</li>
  *   <li>The connection keeps the client's destination port unless it is the service port and the real
  *       server has a port (so port-0 and fwmark services forward to the port the client asked for); it
  *       is controlled by the template, and the template's timer restarts (only new connections refresh
@@ -30,6 +37,12 @@ final class PersistentScheduling {
     private static final int IPPROTO_IP = 0;
     /** FTP control: its data connections share the control connection's template (vport 0). */
     private static final int FTP_PORT = 21;
+    private static final int UDP = 17;
+    /**
+     * Templates that can hold a Call-ID at once (a slot of {@link TemplatePeData#MAX_LENGTH} bytes each,
+     * taken on the first install of a {@code --pe} service; at most the connection table's size).
+     */
+    static final int PE_SLOTS = Integer.getInteger("lvsd.peTemplates", 65_536);
 
     private final ConnectionTracker connections;
     private final DataPlaneEvents events;
@@ -39,15 +52,28 @@ final class PersistentScheduling {
         this.events = events;
     }
 
+    /** A new snapshot (data-plane thread): the first one with a {@code --pe} service makes room for its data. */
+    void install(TableSnapshot s) {
+        for (int i = 0; i < s.serviceCount; i++) {
+            if (s.servicePersistenceEngine[i] != TemplatePeData.NONE) {
+                ConnectionTable table = connections.table();
+                table.enablePeData(Math.min(PE_SLOTS, table.capacity()));
+                return;
+            }
+        }
+    }
+
     /**
      * Opens the connection for {@code flow}'s first packet to persistent service {@code service}, or
      * returns {@link ConnectionTable#NOT_FOUND} (counted) when no real server can take it or the table is
      * full. Either family: the real server's address comes from the snapshot's (hi, lo) arrays.
      *
+     * @param frame        the packet ({@code flow} holds its offsets), for the persistence engine
      * @param fwmark       the service's firewall mark, 0 for an address/port service
      * @param onePacket    {@link lvs.conn.ConnectionFlags#ONE_PACKET} for an OPS service, else 0
      */
-    int schedule(TableSnapshot s, int service, FlowKey flow, int fwmark, int onePacket, long nowMs) {
+    int schedule(TableSnapshot s, int service, FlowKey flow, DirectBuffer frame, int fwmark, int onePacket,
+                 long nowMs) {
         ConnectionTable table = connections.table();
         int af = flow.family();
         int dport = flow.dstPort();
@@ -66,10 +92,29 @@ final class PersistentScheduling {
             templateVaddrLo = af == FlowKey.FAMILY_INET6 ? 0 : fwmark & 0xffffffffL;
         }
 
+        // ip_vs_conn_fill_param_persist: the engine's data joins the key, or the packet is dropped.
+        int engine = s.servicePersistenceEngine[service];
+        int peOffset = 0;
+        int peLength = 0;
+        int peHash = 0;
+        if (engine == TemplatePeData.SIP) {
+            long callId = flow.protocol() == UDP ? SipCallId.find(frame, flow.payloadOffset(), flow.packetEnd())
+                : SipCallId.NONE;
+            if (callId == SipCallId.NONE) {
+                events.count(DataPlaneEvents.DROPPED_NO_PE_DATA);
+                return ConnectionTable.NOT_FOUND;
+            }
+            peOffset = SipCallId.offset(callId);
+            peLength = SipCallId.length(callId);
+            peHash = TemplatePeData.hash(frame, peOffset, peLength);
+        }
+
         int destAf = s.serviceFamily[service];
         int d = ServiceScheduler.NONE;
-        int template = table.findTemplate(af, templateProtocol, snetHi, snetLo, templateVaddrHi, templateVaddrLo,
-            templateVport);
+        int template = engine == TemplatePeData.NONE
+            ? table.findTemplate(af, templateProtocol, snetHi, snetLo, templateVaddrHi, templateVaddrLo, templateVport)
+            : table.findPeTemplate(af, templateProtocol, snetHi, snetLo, templateVaddrHi, templateVaddrLo,
+                templateVport, engine, frame, peOffset, peLength, peHash);
         if (template != ConnectionTable.NOT_FOUND) {
             d = s.destinationForSlot(table.destinationId(template));
             if (d < 0 || s.destinationService[d] != service) {
@@ -87,10 +132,16 @@ final class PersistentScheduling {
                 return ConnectionTable.NOT_FOUND;
             }
             int templateDport = servicePortAsked && servicePort != FTP_PORT ? s.destinationPort[d] : 0;
-            template = connections.openTemplate(af, templateProtocol, snetHi, snetLo, templateVaddrHi,
-                templateVaddrLo, templateVport, destAf, s.destinationAddressHi[d], s.destinationAddressLo[d],
-                templateDport, s.destinationMethod[d], s.serviceCounterSlot[service], s.destinationCounterSlot[d],
-                s.servicePersistenceTimeoutMs(service), nowMs);
+            template = engine == TemplatePeData.NONE
+                ? connections.openTemplate(af, templateProtocol, snetHi, snetLo, templateVaddrHi,
+                    templateVaddrLo, templateVport, destAf, s.destinationAddressHi[d], s.destinationAddressLo[d],
+                    templateDport, s.destinationMethod[d], s.serviceCounterSlot[service],
+                    s.destinationCounterSlot[d], s.servicePersistenceTimeoutMs(service), nowMs)
+                : connections.openPeTemplate(af, templateProtocol, snetHi, snetLo, templateVaddrHi,
+                    templateVaddrLo, templateVport, destAf, s.destinationAddressHi[d], s.destinationAddressLo[d],
+                    templateDport, s.destinationMethod[d], s.serviceCounterSlot[service],
+                    s.destinationCounterSlot[d], s.servicePersistenceTimeoutMs(service), nowMs,
+                    engine, frame, peOffset, peLength, peHash);
             if (template == ConnectionTable.NOT_FOUND) {
                 events.count(DataPlaneEvents.DROPPED_TABLE_FULL);
                 return ConnectionTable.NOT_FOUND;

@@ -48,40 +48,38 @@ public final class SnapshotCompiler {
                                  Ipv6Routes routes6, long generation) {
         // Counter slots first: an object without one (more live objects than slots) is left out.
         long sequence = slots.beginCompile();
-        List<ServiceEntry> ipv4 = new ArrayList<>();
+        List<ServiceEntry> included = new ArrayList<>();
         IntArrayList serviceSlots = new IntArrayList();
         IntArrayList destinationSlots = new IntArrayList(); // per included service's same-family real server
         int destinations = 0;
         for (ServiceEntry s : services) {
             ServiceKey k = s.spec().key();
-            if (!k.isFwmark() || k.family() == AddressFamily.INET) { // IPv4 fwmark services only (docs/fwmark.md)
-                int serviceSlot = slots.slotFor(s.id());
-                if (serviceSlot == CounterSlots.NO_SLOT) {
-                    int unslotted = 0;
-                    for (RealServerEntry d : s.realServers()) {
-                        if (d.spec().address().family() == k.family()) {
-                            unslotted++;
-                        }
-                    }
-                    slots.countUnslotted(unslotted);
-                    continue;
-                }
-                ipv4.add(s);
-                serviceSlots.addInt(serviceSlot);
+            int serviceSlot = slots.slotFor(s.id());
+            if (serviceSlot == CounterSlots.NO_SLOT) {
+                int unslotted = 0;
                 for (RealServerEntry d : s.realServers()) {
                     if (d.spec().address().family() == k.family()) {
-                        int slot = slots.slotFor(d.id());
-                        destinationSlots.addInt(slot);
-                        if (slot != CounterSlots.NO_SLOT) {
-                            destinations++;
-                        }
+                        unslotted++;
+                    }
+                }
+                slots.countUnslotted(unslotted);
+                continue;
+            }
+            included.add(s);
+            serviceSlots.addInt(serviceSlot);
+            for (RealServerEntry d : s.realServers()) {
+                if (d.spec().address().family() == k.family()) {
+                    int slot = slots.slotFor(d.id());
+                    destinationSlots.addInt(slot);
+                    if (slot != CounterSlots.NO_SLOT) {
+                        destinations++;
                     }
                 }
             }
         }
         slots.endCompile(sequence);
         TableSnapshot.Builder b = new TableSnapshot.Builder();
-        int n = ipv4.size();
+        int n = included.size();
         b.serviceCount = n;
         b.serviceId = new long[n];
         b.serviceProtocol = new int[n];
@@ -130,7 +128,7 @@ public final class SnapshotCompiler {
         int d = 0;
         int nextSlot = 0;
         for (int s = 0; s < n; s++) {
-            ServiceEntry e = ipv4.get(s);
+            ServiceEntry e = included.get(s);
             ServiceKey k = e.spec().key();
             b.serviceId[s] = e.id();
             b.serviceProtocol[s] = k.protocol().number();
@@ -145,7 +143,7 @@ public final class SnapshotCompiler {
             b.serviceNetmask[s] = e.spec().netmask();
             if (k.isFwmark()) {
                 b.serviceFwmark[s] = (int) k.fwmark();
-                b.serviceByMark.put((int) k.fwmark(), s);
+                (v6 ? b.serviceByMark6 : b.serviceByMark).put((int) k.fwmark(), s);
                 b.fwmarkServiceSlots.add(b.serviceCounterSlot[s]);
             } else if (v6) {
                 b.serviceByKey6.put(b.serviceAddressHi[s], b.serviceAddressLo[s],

@@ -26,6 +26,8 @@ public final class TableSnapshot {
     final Long2LongHashMap serviceByKey;
     /** Firewall mark → service, for {@code -f} services (IPv4); looked up before address and port (§1.2). */
     final Int2IntHashMap serviceByMark;
+    /** The same for {@code -f N -6} services: the kernel keys fwmark services by (family, mark). */
+    final Int2IntHashMap serviceByMark6;
     /** Counter slots of the {@code -f} services (what a connection records as its service). */
     final IntHashSet fwmarkServiceSlots;
     final IntHashSet virtualAddresses;
@@ -95,6 +97,7 @@ public final class TableSnapshot {
     TableSnapshot(Builder b) {
         serviceByKey = b.serviceByKey;
         serviceByMark = b.serviceByMark;
+        serviceByMark6 = b.serviceByMark6;
         fwmarkServiceSlots = b.fwmarkServiceSlots;
         serviceFwmark = b.serviceFwmark;
         virtualAddresses = b.virtualAddresses;
@@ -195,9 +198,20 @@ public final class TableSnapshot {
         return (int) (servicePersistenceSeconds[service] * 1000L);
     }
 
-    /** The {@code -f} service for firewall mark {@code mark}, or {@link #NO_SERVICE} (also for mark 0). */
+    /** The IPv4 {@code -f} service for firewall mark {@code mark}, or {@link #NO_SERVICE} (also for mark 0). */
     public int serviceForMark(int mark) {
         return mark == 0 ? NO_SERVICE : serviceByMark.get(mark);
+    }
+
+    /**
+     * The {@code -f} service of family {@code family} ({@link lvs.packet.FlowKey#FAMILY_INET} or
+     * {@code FAMILY_INET6}) for firewall mark {@code mark}, or {@link #NO_SERVICE} (also for mark 0).
+     */
+    public int serviceForMark(int family, int mark) {
+        if (mark == 0) {
+            return NO_SERVICE;
+        }
+        return family == lvs.packet.FlowKey.FAMILY_INET6 ? serviceByMark6.get(mark) : serviceByMark.get(mark);
     }
 
     /** True when counter slot {@code slot} (a connection's service) is a {@code -f} service's. */
@@ -207,7 +221,7 @@ public final class TableSnapshot {
 
     /** True when some {@code -f} service exists (only then can a packet arrive by its mark). */
     public boolean hasFwmarkServices() {
-        return !serviceByMark.isEmpty();
+        return !serviceByMark.isEmpty() || !serviceByMark6.isEmpty();
     }
 
     /** True when some service uses {@code address} as its VIP (for the ARP responder and the guard). */
@@ -224,6 +238,7 @@ public final class TableSnapshot {
     static final class Builder {
         Long2LongHashMap serviceByKey = new Long2LongHashMap(-1);
         Int2IntHashMap serviceByMark = new Int2IntHashMap(-1);
+        Int2IntHashMap serviceByMark6 = new Int2IntHashMap(-1);
         IntHashSet fwmarkServiceSlots = new IntHashSet();
         int[] serviceFwmark;
         IntHashSet virtualAddresses = new IntHashSet();

@@ -177,7 +177,7 @@ public final class PacketDataPlane implements PacketEngine {
         }
         wakeAlsoOn.accept(markedPackets.fd());
         engine.receiveMarkedPackets(markedPackets);
-        fwmarkRules = new FwmarkQueueUpdater(new FwmarkQueueRules(FWMARK_QUEUE));
+        fwmarkRules = new FwmarkQueueUpdater(new FwmarkQueueRules(FWMARK_QUEUE), FwmarkQueueRules.ipv6(FWMARK_QUEUE));
     }
 
     /** The kernel guard, then the fwmark queue rules, around each published snapshot. */

@@ -18,6 +18,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>-A LVSD_FWMARK -m mark --mark 0x1 -j NFQUEUE --queue-num 19542</pre>
  *
+ * <p>One instance per family: {@link #FwmarkQueueRules(int)} for IPv4 services ({@code iptables-legacy}),
+ * {@link #ipv6(int)} for {@code -f N -6} ones ({@code ip6tables-legacy}, the same chain in the IPv6
+ * filter table); both queue to the same queue, whose packets carry their family.
+ *
  * <p>iptables-legacy on purpose: its NFQUEUE target is xt_NFQUEUE, which this kernel has built in,
  * while nftables' own {@code queue} statement needs NFT_QUEUE, which it lacks. Without a reader on the
  * queue the kernel drops queued packets, so a stopped lvsd never leaves marked traffic to the local
@@ -33,9 +37,14 @@ public final class FwmarkQueueRules implements AutoCloseable {
     private Set<Integer> installed = Set.of();
     private boolean jumpInstalled;
 
-    /** Uses {@code iptables-legacy} and {@code iptables-legacy-restore} from the PATH. */
+    /** IPv4: uses {@code iptables-legacy} and {@code iptables-legacy-restore} from the PATH. */
     public FwmarkQueueRules(int queue) {
         this(List.of("iptables-legacy"), List.of("iptables-legacy-restore"), queue);
+    }
+
+    /** IPv6: uses {@code ip6tables-legacy} and {@code ip6tables-legacy-restore} from the PATH. */
+    public static FwmarkQueueRules ipv6(int queue) {
+        return new FwmarkQueueRules(List.of("ip6tables-legacy"), List.of("ip6tables-legacy-restore"), queue);
     }
 
     /** @param iptables, iptablesRestore how to run them, e.g. prefixed with {@code ip netns exec NS} */
@@ -100,7 +109,8 @@ public final class FwmarkQueueRules implements AutoCloseable {
         try {
             remove();
         } catch (IOException | RuntimeException e) {
-            System.err.println("lvsd: could not remove iptables chain " + CHAIN + ": " + e.getMessage());
+            System.err.println("lvsd: could not remove " + iptables.get(iptables.size() - 1) + " chain " + CHAIN + ": "
+                + e.getMessage());
         }
     }
 
