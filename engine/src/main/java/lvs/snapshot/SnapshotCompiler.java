@@ -92,6 +92,7 @@ public final class SnapshotCompiler {
         b.serviceCounterSlot = new int[n];
         b.serviceFwmark = new int[n];
         b.servicePersistenceSeconds = new int[n];
+        b.servicePersistenceEngine = new int[n];
         b.serviceNetmask = new long[n];
         b.firstDestination = new int[n];
         b.destinationCount = new int[n];
@@ -140,6 +141,7 @@ public final class SnapshotCompiler {
             b.serviceFlags[s] = e.spec().flags();
             b.serviceCounterSlot[s] = serviceSlots.getInt(s);
             b.servicePersistenceSeconds[s] = e.spec().isPersistent() ? e.spec().timeoutSeconds() : 0;
+            b.servicePersistenceEngine[s] = lvs.conn.TemplatePeData.engineOf(e.spec().persistenceEngine());
             b.serviceNetmask[s] = e.spec().netmask();
             if (k.isFwmark()) {
                 b.serviceFwmark[s] = (int) k.fwmark();

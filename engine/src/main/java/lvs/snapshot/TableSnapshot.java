@@ -49,6 +49,8 @@ public final class TableSnapshot {
     public final int[] serviceFwmark;
     /** Persistence timeout ({@code -p}), seconds; 0 when not persistent. */
     public final int[] servicePersistenceSeconds;
+    /** Persistence engine ({@code --pe}): {@link lvs.conn.TemplatePeData#SIP} or {@code NONE}. */
+    public final int[] servicePersistenceEngine;
     /** Persistence netmask ({@code -M}): IPv4 mask in host order, or IPv6 prefix length (ServiceSpec's form). */
     public final long[] serviceNetmask;
     public final int[] firstDestination;
@@ -114,6 +116,7 @@ public final class TableSnapshot {
         serviceFlags = b.serviceFlags;
         serviceCounterSlot = b.serviceCounterSlot;
         servicePersistenceSeconds = b.servicePersistenceSeconds;
+        servicePersistenceEngine = b.servicePersistenceEngine;
         serviceNetmask = b.serviceNetmask;
         firstDestination = b.firstDestination;
         destinationCount = b.destinationCount;
@@ -255,6 +258,7 @@ public final class TableSnapshot {
         int[] serviceFlags;
         int[] serviceCounterSlot;
         int[] servicePersistenceSeconds;
+        int[] servicePersistenceEngine;
         long[] serviceNetmask;
         int[] firstDestination;
         int[] destinationCount;
