@@ -142,12 +142,14 @@ public final class PacketDataPlane implements PacketEngine {
      * {@code --io xdp}: the AF_XDP backend, or null (logged) to fall back to AF_PACKET alone.
      * {@code -Dlvsd.xdpAttach=auto|driver|generic} chooses how the XDP program is attached (auto: native
      * where the driver has it). On veth, native XDP runs in the sender's CPU; generic runs after RPS.
+     * {@code -Dlvsd.xdpSpinNs=N}: how long to watch the AF_XDP rings after a busy poll before sleeping.
      */
     private static XdpPacketIo openXdp(LvsdOptions.ReceivePath rx, List<String> names) {
         try {
             XdpConfig.AttachMode mode = XdpConfig.AttachMode.valueOf(
                 System.getProperty("lvsd.xdpAttach", "auto").toUpperCase(java.util.Locale.ROOT));
-            return XdpPacketIo.open(XdpConfig.DEFAULT.withAttachMode(mode), afPacketConfig(rx),
+            long spinNs = Long.getLong("lvsd.xdpSpinNs", XdpConfig.DEFAULT.spinNs());
+            return XdpPacketIo.open(XdpConfig.DEFAULT.withAttachMode(mode).withSpinNs(spinNs), afPacketConfig(rx),
                 names.toArray(new String[0]));
         } catch (Exception | LinkageError e) {
             log("--io xdp: cannot use AF_XDP on " + names + " (" + e.getMessage() + "); using AF_PACKET alone");

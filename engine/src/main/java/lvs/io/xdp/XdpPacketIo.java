@@ -42,15 +42,19 @@ public final class XdpPacketIo implements PacketIo {
     /** The AF_XDP side's counters; {@link #counters} adds the AF_PACKET side's. */
     private final PacketIoCounters xsk;
     private final int frameSize;
+    private final long spinNs;
+    /** The last {@link #poll} delivered frames: a stream is running, worth a short spin before sleeping. */
+    private boolean streaming;
     private final String[] attachModes;
     private int nextSocket;
     private boolean closed;
 
     private XdpPacketIo(AfPacketIo stack, XskSocket[] sockets, XdpProgram[] programs, XdpSteering steering,
-                        int epollFd, PacketIoCounters xsk, int frameSize) {
+                        int epollFd, PacketIoCounters xsk, XdpConfig config) {
         this.stack = stack;
         this.xsk = xsk;
-        this.frameSize = frameSize;
+        this.frameSize = config.frameSize();
+        this.spinNs = config.spinNs();
         this.sockets = sockets;
         this.programs = programs;
         this.steering = steering;
@@ -94,7 +98,7 @@ public final class XdpPacketIo implements PacketIo {
                     steering == null ? -1 : steering.mapFd, maxFrame, config.attachMode());
                 addToEpoll(libc, epoll, sockets[i].fd());
             }
-            io = new XdpPacketIo(stack, sockets, programs, steering, epoll, xskCounters, config.frameSize());
+            io = new XdpPacketIo(stack, sockets, programs, steering, epoll, xskCounters, config);
             stack.wakeAlsoOn(epoll); // one poll(2) waits for both paths
             return io;
         } finally {
@@ -179,6 +183,7 @@ public final class XdpPacketIo implements PacketIo {
         if (delivered < limit) {
             delivered += stack.poll(handler, limit - delivered);
         }
+        streaming = delivered > 0;
         addUp();
         return delivered;
     }
@@ -213,6 +218,18 @@ public final class XdpPacketIo implements PacketIo {
 
     @Override
     public void awaitFrames(long timeoutNs) {
+        if (streaming && spinNs > 0) {
+            streaming = false;
+            long deadline = System.nanoTime() + Math.min(spinNs, timeoutNs);
+            do {
+                for (XskSocket socket : sockets) {
+                    if (socket.hasFrames()) {
+                        return;
+                    }
+                }
+                Thread.onSpinWait();
+            } while (System.nanoTime() - deadline < 0);
+        }
         stack.awaitFrames(timeoutNs); // poll(2) on the AF_PACKET sockets and the epoll set of the XSKs
         for (XskSocket socket : sockets) {
             socket.collectKernelDrops();

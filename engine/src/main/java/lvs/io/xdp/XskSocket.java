@@ -229,6 +229,11 @@ final class XskSocket implements AutoCloseable {
         return n;
     }
 
+    /** True when the kernel has produced frames we have not consumed (a memory read, no syscall). */
+    boolean hasFrames() {
+        return rx.memory.getIntVolatile(rx.producer) != rxConsumer;
+    }
+
     /** Copies a frame into a transmit frame and queues it; false when full or the frame does not fit. */
     boolean enqueue(DirectBuffer buffer, int offset, int length) {
         if (length > frameSize || length < 14) {
