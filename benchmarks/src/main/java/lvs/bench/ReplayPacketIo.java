@@ -13,7 +13,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class ReplayPacketIo implements PacketIo {
     private final int ifIndex;
-    private final UnsafeBuffer[] frames;
+    private UnsafeBuffer[] frames;
     private final int batch;
     private final UnsafeBuffer receive = new UnsafeBuffer(new byte[2048]);
     private final PacketIoCounters counters = new PacketIoCounters();
@@ -26,9 +26,15 @@ final class ReplayPacketIo implements PacketIo {
         this.batch = batch;
     }
 
+    /** From the next poll on, hands out {@code next} instead (from its first frame); none if empty. */
+    void replay(UnsafeBuffer[] nextFrames) {
+        frames = nextFrames;
+        next = 0;
+    }
+
     @Override
     public int poll(FrameHandler handler, int limit) {
-        int n = Math.min(limit, batch);
+        int n = frames.length == 0 ? 0 : Math.min(limit, batch);
         for (int i = 0; i < n; i++) {
             UnsafeBuffer frame = frames[next];
             next = next + 1 == frames.length ? 0 : next + 1;
