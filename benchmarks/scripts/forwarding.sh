@@ -4,6 +4,7 @@
 #   nft      nftables DNAT load balancing with numgen (what a user picks without IPVS)
 #   lvs-nat  bin/lvsd in the director, configured with bin/ipvsadm -A / -a -m (default --rx auto)
 #   lvs-nat-ring, lvs-nat-recvmmsg  the same with lvsd --rx ring / --rx recvmmsg
+#   lvs-nat-mixed     lvs-nat plus persistent (-p, -M, --pe sip) and fwmark services the traffic never uses
 #   lvs-nat-xdp       the same with lvsd --io xdp (AF_XDP; native XDP on veth runs in the SENDER's CPU)
 #   lvs-nat-xdp-generic  --io xdp with -Dlvsd.xdpAttach=generic (XDP after RPS, on the director's CPU1)
 #   lvs-dr   lvsd with ipvsadm -a -g (real server prepared by bin/lvs-realserver, replies over c9/r9)
@@ -342,6 +343,22 @@ teardown_lvs() { ipvsadm -Ln --stats >>"$work/ipvsadm-stats.txt" 2>&1 || true; s
 setup_lvs-nat() { setup_lvs -m; }
 target_lvs-nat() { echo "$VIP http://$VIP:$HTTP_PORT/"; }
 teardown_lvs-nat() { teardown_lvs; }
+# The plain services' traffic with persistence and fwmark services beside them (docs/benchmarks.md).
+setup_lvs-nat-mixed() {
+    setup_lvs -m
+    ipvsadm -A -t $VIP:443 -s rr -p 300
+    ipvsadm -A -t $VIP:8443 -s rr -p 300 -M 255.255.255.0
+    ipvsadm -A -u $VIP:5060 -s rr -p 60 --pe sip
+    ipvsadm -A -f 1 -s rr -p 300
+    ipvsadm -A -f 2 -s rr
+    for svc in "-t $VIP:443" "-t $VIP:8443" "-u $VIP:5060" "-f 1" "-f 2"; do
+        ipvsadm -a $svc -r $RIP1 -m
+        ipvsadm -a $svc -r $RIP2 -m
+    done
+    ipvsadm -Ln >"$work/ipvsadm-mixed.txt"
+}
+target_lvs-nat-mixed() { target_lvs-nat; }
+teardown_lvs-nat-mixed() { teardown_lvs; }
 setup_lvs-nat-ring() { setup_lvs -m --rx ring; }
 target_lvs-nat-ring() { target_lvs-nat; }
 teardown_lvs-nat-ring() { teardown_lvs; }
