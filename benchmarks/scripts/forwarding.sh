@@ -4,6 +4,7 @@
 #   nft      nftables DNAT load balancing with numgen (what a user picks without IPVS)
 #   lvs-nat  bin/lvsd in the director, configured with bin/ipvsadm -A / -a -m (default --rx auto)
 #   lvs-nat-ring, lvs-nat-recvmmsg  the same with lvsd --rx ring / --rx recvmmsg
+#   lvs-nat-bypass  lvs-nat sending with PACKET_QDISC_BYPASS (-Dlvsd.qdiscBypass=true)
 #   lvs-nat-mixed     lvs-nat plus persistent (-p, -M, --pe sip) and fwmark services the traffic never uses
 #   lvs-nat-xdp       the same with lvsd --io xdp (AF_XDP; native XDP on veth runs in the SENDER's CPU)
 #   lvs-nat-xdp-generic  --io xdp with -Dlvsd.xdpAttach=generic (XDP after RPS, on the director's CPU1)
@@ -174,6 +175,10 @@ udp_run() {
         mkdir -p "$PERF"
         perf record -q -g -C 1 -o "$PERF/perf-$mode-$round.data" -- sleep "$((secs > 2 ? secs - 1 : 1))" >/dev/null 2>&1 &
         perf_pid=$!
+        if [ -n "$lvsd_pid" ]; then   # lvsd's system calls by kind (tracepoint counts: cheap)
+            perf stat -x, -e 'syscalls:sys_enter_recvmmsg,syscalls:sys_enter_sendmmsg,syscalls:sys_enter_poll,syscalls:sys_enter_recvfrom,syscalls:sys_enter_getsockopt,syscalls:sys_enter_futex' \
+                -p "$lvsd_pid" -o "$PERF/syscalls-$mode-$round.csv" -- sleep "$((secs > 2 ? secs - 1 : 1))" >/dev/null 2>&1 &
+        fi
     fi
     s0="$(sink_count)"; c0="$(cpustat)"; l0="$(lvsd_cpu)"
     out="$(inc nice -n "$BENCH_NICE" taskset -c 0 "$work/udpblast" c0 $MAC_C0 $MAC_D0 $CLI_IP "$dst" $UDP_PORT "$FLOWS" \
@@ -359,6 +364,9 @@ setup_lvs-nat-mixed() {
 }
 target_lvs-nat-mixed() { target_lvs-nat; }
 teardown_lvs-nat-mixed() { teardown_lvs; }
+setup_lvs-nat-bypass() { LVSD_JAVA_OPTS="${LVSD_JAVA_OPTS:-} -Dlvsd.qdiscBypass=true" setup_lvs -m; }
+target_lvs-nat-bypass() { target_lvs-nat; }
+teardown_lvs-nat-bypass() { teardown_lvs; }
 setup_lvs-nat-ring() { setup_lvs -m --rx ring; }
 target_lvs-nat-ring() { target_lvs-nat; }
 teardown_lvs-nat-ring() { teardown_lvs; }

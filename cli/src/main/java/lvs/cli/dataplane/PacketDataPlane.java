@@ -77,6 +77,12 @@ public final class PacketDataPlane implements PacketEngine {
         start(table, options.interfaces(), options.rx(), options.io());
     }
 
+    /**
+     * {@code -Dlvsd.qdiscBypass=true}: send with PACKET_QDISC_BYPASS (skips the egress qdisc, so no
+     * traffic control and no tcpdump on lvsd's output); for measuring, off by default.
+     */
+    private static final boolean QDISC_BYPASS = Boolean.getBoolean("lvsd.qdiscBypass");
+
     /** The AF_PACKET tuning for lvsd's {@code --rx} choice. */
     static AfPacketConfig afPacketConfig(LvsdOptions.ReceivePath rx) {
         AfPacketConfig io = switch (rx) {
@@ -84,7 +90,8 @@ public final class PacketDataPlane implements PacketEngine {
             case RING -> AfPacketConfig.THROUGHPUT;
             case RECVMMSG -> AfPacketConfig.DEFAULT;
         };
-        return io.withHostFramesOnly(true); // the kernel copies only what a director's stack would look at
+        return io.withHostFramesOnly(true) // the kernel copies only what a director's stack would look at
+            .withQdiscBypass(QDISC_BYPASS);
     }
 
     private void start(VirtualServerTable table, List<String> interfaces, LvsdOptions.ReceivePath rx,

@@ -92,6 +92,12 @@ public record AfPacketConfig(int batchSize, int frameCapacity, boolean vnetHeade
             rxRingBlocks, rxRingBlockBytes, rxRingRetireMs, pps, hostFramesOnly);
     }
 
+    /** Whether frames are sent with PACKET_QDISC_BYPASS. */
+    public AfPacketConfig withQdiscBypass(boolean on) {
+        return new AfPacketConfig(batchSize, frameCapacity, vnetHeader, on, receiveBufferBytes, sendBufferBytes,
+            rxRingBlocks, rxRingBlockBytes, rxRingRetireMs, rxSwitchPps, hostFramesOnly);
+    }
+
     /** Whether the kernel keeps frames a director would not look at away from the sockets ({@link SocketFilter}). */
     public AfPacketConfig withHostFramesOnly(boolean on) {
         return new AfPacketConfig(batchSize, frameCapacity, vnetHeader, qdiscBypass, receiveBufferBytes, sendBufferBytes,
