@@ -19,7 +19,7 @@
 #      HTTP_CONNS=50 SPARSE_SECONDS=3 FLOWS=256 SWEEP="100000 150000 ..." SWEEP_SECONDS=3 WARMUP_SECONDS=5
 #      OUT=FILE (also write the result table there)
 #      PERF=DIR (perf record -g of the forwarder's CPU1 during each paced run: DIR/perf-MODE-ROUND.data,
-#      with a text report next to it; JIT-compiled Java shows as [unknown] unless LVSD_JAVA_OPTS adds an agent)
+#      with a text report next to it, lvsd's JIT-compiled methods named through jcmd Compiler.perfmap)
 #
 # Topology (every address in 198.18.0.0/15; fixed MACs; namespaces lvsfwd-PID-*, deleted on exit):
 #   cli 198.18.0.10 c0 ──── d0 198.18.0.11 (VIP) dir 198.18.1.11 d1 ──── r0 rs 198.18.1.12, .13 (RIPs)
@@ -187,8 +187,11 @@ udp_run() {
     s1="$(sink_count)"; c1="$(cpustat)"; l1="$(lvsd_cpu)"
     if [ -n "$perf_pid" ]; then
         wait "$perf_pid" 2>/dev/null || true
+        # JIT-compiled Java by name: the JVM writes /tmp/perf-PID.map on request
+        [ -n "$lvsd_pid" ] && jcmd "$lvsd_pid" Compiler.perfmap >/dev/null 2>&1
         perf report -i "$PERF/perf-$mode-$round.data" --no-children --sort dso,sym --stdio 2>/dev/null \
             | grep -v '^$' | head -120 >"$PERF/perf-$mode-$round.txt" || true
+        [ -n "$lvsd_pid" ] && rm -f "/tmp/perf-$lvsd_pid.map"
     fi
     python3 - "$mode" "$kind" "$out" "$s0" "$s1" "$c0" "$c1" "$l0" "$l1" "$(load1)" "$round" >>"$work/udp.tsv" <<'PY'
 import re, sys
