@@ -32,6 +32,12 @@ import org.agrona.DirectBuffer;
  */
 public final class XdpPacketIo implements PacketIo {
     private static final int EPOLL_EVENT_SIZE = 12;
+    /**
+     * While AF_XDP delivers, the AF_PACKET side is read every this many polls only: it carries the rare
+     * rest (ARP, ICMP, unsteered traffic), and reading it costs a recvmmsg per interface when it runs
+     * without a ring. An idle AF_XDP side reads it every time.
+     */
+    private static final int STACK_EVERY = 16;
 
     private final AfPacketIo stack;
     private final XskSocket[] sockets;
@@ -47,6 +53,7 @@ public final class XdpPacketIo implements PacketIo {
     private boolean streaming;
     private final String[] attachModes;
     private int nextSocket;
+    private int pollsSinceStack;
     private boolean closed;
 
     private XdpPacketIo(AfPacketIo stack, XskSocket[] sockets, XdpProgram[] programs, XdpSteering steering,
@@ -180,7 +187,8 @@ public final class XdpPacketIo implements PacketIo {
             nextSocket = nextSocket + 1 == sockets.length ? 0 : nextSocket + 1;
             delivered += socket.receive(handler, limit - delivered);
         }
-        if (delivered < limit) {
+        if (delivered < limit && (delivered == 0 || ++pollsSinceStack >= STACK_EVERY)) {
+            pollsSinceStack = 0;
             delivered += stack.poll(handler, limit - delivered);
         }
         streaming = delivered > 0;
