@@ -7,6 +7,7 @@ import lvs.conn.DestinationCounters;
 import lvs.packet.FlowKey;
 import lvs.sched.DestinationView;
 import lvs.sched.FlowView;
+import lvs.sched.LoadWord;
 import lvs.sched.Scheduler;
 
 /**
@@ -184,7 +185,34 @@ public final class SpiScheduler implements ServiceScheduler {
 
         @Override
         public boolean overloaded(int index) {
-            return counters instanceof DestinationCounters d && d.isOverloaded(s.destinationCounterSlot[first + index]);
+            return overloadedSlot(s.destinationCounterSlot[first + index]);
+        }
+
+        /** One slot lookup and one OVERLOAD test for the whole word (lc/wlc/lblc/lblcr read it per destination). */
+        @Override
+        public long connectionLoad(int index) {
+            int weight = s.destinationWeight[first + index];
+            if (counters == null) {
+                return LoadWord.pack(LoadWord.connectionOverhead(0, 0), weight);
+            }
+            int slot = s.destinationCounterSlot[first + index];
+            return LoadWord.connectionLoad(overloadedSlot(slot), weight, counters.active(slot),
+                counters.inactive(slot));
+        }
+
+        /** The sed/nq word, likewise. */
+        @Override
+        public long expectedDelayLoad(int index) {
+            int weight = s.destinationWeight[first + index];
+            if (counters == null) {
+                return LoadWord.pack(LoadWord.expectedDelayOverhead(0), weight);
+            }
+            int slot = s.destinationCounterSlot[first + index];
+            return LoadWord.expectedDelayLoad(overloadedSlot(slot), weight, counters.active(slot));
+        }
+
+        private boolean overloadedSlot(int slot) {
+            return counters instanceof DestinationCounters d && d.isOverloaded(slot);
         }
 
         @Override

@@ -7,6 +7,10 @@ import java.util.Arrays;
  * {@link #addIpv6} insert at index 0 (newest first), {@link #remove} closes the gap, {@link #setWeight} keeps
  * {@code last_weight}. Tests and benchmarks use it; the engine may use it or implement the view itself.
  * Mutators only change the arrays: calling the scheduler hooks afterwards is the caller's job.
+ *
+ * <p>Every mutator also refreshes the destination's two {@link LoadWord}s, so {@link #connectionLoad} and
+ * {@link #expectedDelayLoad} are one array load each: the least-connection walks then touch one dense
+ * {@code long[]} instead of four arrays per destination.
  */
 public final class DestinationArrays implements DestinationView {
     private final int addressFamily;
@@ -20,6 +24,8 @@ public final class DestinationArrays implements DestinationView {
     private int[] address; // four words per destination; IPv4 uses word 0
     private boolean[] overloaded;
     private boolean[] available;
+    private long[] connectionLoad; // LoadWord.connectionLoad of each destination, kept in step by the mutators
+    private long[] expectedDelayLoad; // LoadWord.expectedDelayLoad of each destination
 
     public DestinationArrays(int addressFamily, int initialCapacity) {
         this.addressFamily = addressFamily;
@@ -32,6 +38,8 @@ public final class DestinationArrays implements DestinationView {
         address = new int[capacity * 4];
         overloaded = new boolean[capacity];
         available = new boolean[capacity];
+        connectionLoad = new long[capacity];
+        expectedDelayLoad = new long[capacity];
     }
 
     public static DestinationArrays ipv4() {
@@ -61,6 +69,7 @@ public final class DestinationArrays implements DestinationView {
         System.arraycopy(words, 0, address, 0, 4);
         overloaded[0] = false;
         available[0] = true;
+        refreshLoads(0);
         return 0;
     }
 
@@ -75,15 +84,24 @@ public final class DestinationArrays implements DestinationView {
         if (newWeight != 0) {
             lastWeight[index] = newWeight;
         }
+        refreshLoads(index);
     }
 
     public void setConnections(int index, int activeConnections, int inactiveConnections) {
         active[index] = activeConnections;
         inactive[index] = inactiveConnections;
+        refreshLoads(index);
     }
 
     public void setOverloaded(int index, boolean isOverloaded) {
         overloaded[index] = isOverloaded;
+        refreshLoads(index);
+    }
+
+    private void refreshLoads(int index) {
+        connectionLoad[index] = LoadWord.connectionLoad(overloaded[index], weight[index], active[index],
+            inactive[index]);
+        expectedDelayLoad[index] = LoadWord.expectedDelayLoad(overloaded[index], weight[index], active[index]);
     }
 
     public void setAvailable(int index, boolean isAvailable) {
@@ -113,6 +131,8 @@ public final class DestinationArrays implements DestinationView {
         System.arraycopy(address, from * 4, address, to * 4, length * 4);
         System.arraycopy(overloaded, from, overloaded, to, length);
         System.arraycopy(available, from, available, to, length);
+        System.arraycopy(connectionLoad, from, connectionLoad, to, length);
+        System.arraycopy(expectedDelayLoad, from, expectedDelayLoad, to, length);
     }
 
     private void grow() {
@@ -125,6 +145,8 @@ public final class DestinationArrays implements DestinationView {
         address = Arrays.copyOf(address, capacity * 4);
         overloaded = Arrays.copyOf(overloaded, capacity);
         available = Arrays.copyOf(available, capacity);
+        connectionLoad = Arrays.copyOf(connectionLoad, capacity);
+        expectedDelayLoad = Arrays.copyOf(expectedDelayLoad, capacity);
     }
 
     @Override public int count() { return count; }
@@ -139,4 +161,6 @@ public final class DestinationArrays implements DestinationView {
     @Override public int ipv6AddressWord(int index, int word) { return address[index * 4 + word]; }
     @Override public int port(int index) { return port[index]; }
     @Override public int schedulerFlags() { return schedulerFlags; }
+    @Override public long connectionLoad(int index) { return connectionLoad[index]; }
+    @Override public long expectedDelayLoad(int index) { return expectedDelayLoad[index]; }
 }

@@ -5,8 +5,9 @@ package lvs.sched;
  * order: <b>newest first</b>, because {@code ip_vs_add_dest} links a new destination at the head.
  *
  * <p>The engine implements this over primitive arrays; every accessor must be a plain load (no allocation,
- * no locks), because least-connection schedulers call them for every destination on every pick. The two
- * service-level facts schedulers read live here too, so a pick needs only this view and the flow.
+ * no locks), because least-connection schedulers call them for every destination on every pick (through
+ * {@link #connectionLoad} and {@link #expectedDelayLoad}, which pack the four facts they need in one word).
+ * The two service-level facts schedulers read live here too, so a pick needs only this view and the flow.
  */
 public interface DestinationView {
     int AF_INET = 2;
@@ -51,4 +52,19 @@ public interface DestinationView {
 
     /** The service's scheduler flags ({@code -b}): {@link SchedulerFlags}; read per pick, as the kernel does. */
     int schedulerFlags();
+
+    /**
+     * What lc, wlc, lblc and lblcr read per destination: {@link LoadWord#connectionLoad} of this destination
+     * (overhead {@code (active << 8) + inactive} and weight in one word, 0 when OVERLOADED). A view that keeps
+     * the words ready (as {@link DestinationArrays} does) answers with one load; it must equal this default.
+     */
+    default long connectionLoad(int index) {
+        return LoadWord.connectionLoad(overloaded(index), weight(index), activeConnections(index),
+            inactiveConnections(index));
+    }
+
+    /** What sed and nq read per destination: {@link LoadWord#expectedDelayLoad} ({@code active + 1}, weight). */
+    default long expectedDelayLoad(int index) {
+        return LoadWord.expectedDelayLoad(overloaded(index), weight(index), activeConnections(index));
+    }
 }

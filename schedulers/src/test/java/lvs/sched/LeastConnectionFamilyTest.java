@@ -21,6 +21,10 @@ class LeastConnectionFamilyTest {
             row("lc", "A:0:0:0 B:1:5:0 C:1:5:0", "B"),            // A quiesced; B and C tie: first wins
             row("lc", "A:1:0:0:O B:1:9:0", "B"),                  // A overloaded
             row("lc", "A:0:0:0 B:1:0:0:O", "NONE"),
+            // The kernel's lc keeps overheads in unsigned ints: 2^23 active wraps (2^23 << 8) to 0x80000000,
+            // which is larger than B's 5, not smaller; 2^24 active wraps to exactly 0 and wins over B.
+            row("lc", "A:1:8388608:0 B:1:0:5", "B"),
+            row("lc", "A:1:16777216:0 B:1:0:5", "A"),
             // wlc: A 256/1, B 512/3=170.7, C 300/2=150 -> C. Cross-multiplied: 256*3 > 512*1 -> B; 512*2 > 300*3 -> C.
             row("wlc", "A:1:1:0 B:3:2:0 C:2:1:44", "C"),
             row("wlc", "A:2:1:0 B:1:0:128", "A"),                  // 256*1 > 128*2 is false: a tie keeps A
