@@ -16,11 +16,9 @@ REALS="${REALS:-10}"
 REPEAT="${REPEAT:-3}"
 CONTROL_ONLY="${CONTROL_ONLY:-0}"
 PROFILE="${PROFILE:-0}"
-# The data plane has a fixed number of counter slots (lvsd.maxObjects, default 65,536) and never reuses
-# them: every service and real server ever created takes one, and past the end the data-plane thread
-# dies (ArrayIndexOutOfBoundsException in DestinationCounters.setThresholds, seen at 10,000 x 10). Until
-# that is fixed, give lvsd enough slots for REPEAT restores (LVSD_MAX_OBJECTS=default to see the bug).
-LVSD_MAX_OBJECTS="${LVSD_MAX_OBJECTS:-$(( SERVICES * (REALS + 1) * REPEAT + 1024 ))}"
+# Counter slots are recycled and their arrays grow with the table (docs/dataplane.md): lvsd's default
+# -Dlvsd.maxObjects is measured unless LVSD_MAX_OBJECTS=N is given.
+LVSD_MAX_OBJECTS="${LVSD_MAX_OBJECTS:-default}"
 [ "$LVSD_MAX_OBJECTS" = default ] || export LVSD_JAVA_OPTS="-Dlvsd.maxObjects=$LVSD_MAX_OBJECTS ${LVSD_JAVA_OPTS:-}"
 
 [ "$(id -u)" = 0 ] || { echo "control-plane.sh: needs root (network namespace)" >&2; exit 1; }
@@ -154,9 +152,9 @@ if [ -n "${NMT:-}" ]; then    # LVSD_JAVA_OPTS=-XX:NativeMemoryTracking=summary 
     awk '/^[0-9a-f]/ { name=$6 } /^Rss:/ { rss[name]+=$2 } END { for (n in rss) if (rss[n] > 4096) printf "# smaps: %8.1f MiB %s\n", rss[n]/1024, (n == "" ? "[anon]" : n) }' "/proc/$lvsd_pid/smaps" | sort -k3 -nr | head -8
 fi
 if [ -n "${GCLOG:-}" ]; then
-    awk '/Pause/ && match($0, /[0-9.]+ms$/) { ms = substr($0, RSTART, RLENGTH - 2) + 0; n++; sum += ms
+    awk '/Pause/ && !/Diagnostic Command/ && match($0, /[0-9.]+ms$/) { ms = substr($0, RSTART, RLENGTH - 2) + 0; n++; sum += ms
              if (ms > max) { max = ms; what = $0 } }
-         END { printf "# GC pauses: %d, total %.0f ms, max %.1f ms (%s)\n", n, sum, max, what }' "$work/gc.log"
+         END { printf "# GC pauses (not counting GC.run): %d, total %.0f ms, max %.1f ms (%s)\n", n, sum, max, what }' "$work/gc.log"
     grep -c 'Pause Full' "$work/gc.log" | sed 's/^/# GC full pauses: /'
 fi
 java_flags="$(jcmd "$lvsd_pid" VM.flags 2>/dev/null | tr ' ' '\n' | grep -E 'MaxHeapSize|Use.*GC$|InitialHeapSize|HeapFreeRatio|CodeCache|Metaspace' | tr '\n' ' ')"
