@@ -5,83 +5,56 @@ import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 
 /**
- * {@link PlainPathBenchmark}'s two tables timed side by side by thread CPU time, for a shared machine
- * where wall-clock JMH errors are as large as the numbers: one JVM builds the {@code plain} and the
- * {@code mixed} state for a traffic kind, warms both, then alternates rounds of the same number of
- * frames through each and reads {@link ThreadMXBean#getCurrentThreadCpuTime} around every round (time
- * spent descheduled does not count). Prints each table's median and best ns per packet and the ratio
- * of each round's pair (the two measured back to back, so a slow spell of the shared machine hits both):
- * its median and quartiles.
+ * One {@link PlainPathBenchmark} state timed by thread CPU time, for a shared machine where wall-clock
+ * JMH errors are as large as the numbers: builds the state, warms it, then runs rounds of the same
+ * number of frames and reads {@link ThreadMXBean#getCurrentThreadCpuTime} around each (time spent
+ * descheduled does not count). Prints the median and best ns per packet.
+ *
+ * <p>One state per JVM, on purpose: with two states in one JVM, the one built second measured 1.24x
+ * (new connections) and 1.65x (established) slower even when both were the plain table (an A/A run
+ * on 2026-11-21), so comparisons are made between JVMs run alternately (see docs/benchmarks.md):
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar lvs.bench.PlainPathCpuTime [rounds] [batchesPerRound] [table] [traffic]
+ * for i in 1 2 3 4 5 6; do for t in plain mixed; do
+ *   java -cp benchmarks/target/benchmarks.jar lvs.bench.PlainPathCpuTime $t established 15 4096
+ * done; done
  * </pre>
  *
- * {@code table} (default {@code mixed}) may also be {@code persistent} or {@code fwmark}: only that kind
- * added to the plain table, to see which one costs; {@code traffic} defaults to both.
+ * {@code table} is {@code plain} or {@code mixed}, or {@code persistent} / {@code fwmark} (only that
+ * kind added); {@code traffic} is {@code syn} or {@code established}.
  */
 public final class PlainPathCpuTime {
     private PlainPathCpuTime() {
     }
 
     public static void main(String[] args) {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 21;
-        int batches = args.length > 1 ? Integer.parseInt(args[1]) : 16_384;
-        String other = args.length > 2 ? args[2] : "mixed";
-        String[] kinds = args.length > 3 ? new String[] {args[3]} : new String[] {"syn", "established"};
+        String table = args.length > 0 ? args[0] : "plain";
+        String traffic = args.length > 1 ? args[1] : "established";
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 15;
+        int batches = args.length > 3 ? Integer.parseInt(args[3]) : 4096;
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-        for (String traffic : kinds) {
-            PlainPathBenchmark plain = state("plain", traffic);
-            PlainPathBenchmark mixed = state(other, traffic);
-            for (int i = 0; i < 3; i++) { // warm-up: compile both with both tables' data
-                run(plain, batches);
-                run(mixed, batches);
-            }
-            double[] plainNs = new double[rounds];
-            double[] mixedNs = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-                // Alternate which goes first, so that a slow spell does not always hit the same one.
-                boolean plainFirst = r % 2 == 0;
-                double first = time(cpu, plainFirst ? plain : mixed, batches);
-                double second = time(cpu, plainFirst ? mixed : plain, batches);
-                plainNs[r] = plainFirst ? first : second;
-                mixedNs[r] = plainFirst ? second : first;
-            }
-            plain.check();
-            mixed.check();
-            double[] ratio = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-                ratio[r] = mixedNs[r] / plainNs[r];
-            }
-            Arrays.sort(ratio);
-            Arrays.sort(plainNs);
-            Arrays.sort(mixedNs);
-            double plainMedian = plainNs[rounds / 2];
-            double mixedMedian = mixedNs[rounds / 2];
-            System.out.printf("%-12s plain median %6.1f best %6.1f | %s median %6.1f best %6.1f | paired ratio "
-                    + "%s/plain median %.3f (quartiles %.3f..%.3f)  (ns/packet, thread CPU, %d rounds x %d packets)%n",
-                traffic, plainMedian, plainNs[0], other, mixedMedian, mixedNs[0], other, ratio[rounds / 2],
-                ratio[rounds / 4], ratio[rounds * 3 / 4], rounds, batches * 64);
+        PlainPathBenchmark state = new PlainPathBenchmark();
+        state.table = table;
+        state.traffic = traffic;
+        state.build();
+        for (int i = 0; i < 5; i++) { // warm-up: let the JIT compile the path first
+            run(state, batches);
         }
-    }
-
-    private static PlainPathBenchmark state(String table, String traffic) {
-        PlainPathBenchmark b = new PlainPathBenchmark();
-        b.table = table;
-        b.traffic = traffic;
-        b.build();
-        return b;
+        double[] ns = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            long start = cpu.getCurrentThreadCpuTime();
+            run(state, batches);
+            ns[r] = (cpu.getCurrentThreadCpuTime() - start) / (batches * 64.0);
+        }
+        state.check();
+        Arrays.sort(ns);
+        System.out.printf("%-10s %-12s median %6.1f best %6.1f ns/packet (thread CPU, %d rounds x %d packets)%n",
+            table, traffic, ns[rounds / 2], ns[0], rounds, batches * 64);
     }
 
     private static void run(PlainPathBenchmark b, int batches) {
         for (int i = 0; i < batches; i++) {
             b.plainServicePackets();
         }
-    }
-
-    private static double time(ThreadMXBean cpu, PlainPathBenchmark b, int batches) {
-        long start = cpu.getCurrentThreadCpuTime();
-        run(b, batches);
-        return (cpu.getCurrentThreadCpuTime() - start) / (batches * 64.0);
     }
 }
