@@ -12,7 +12,7 @@ import org.junit.jupiter.api.condition.EnabledIf;
  */
 @EnabledIf("lvs.fixtures.netns.NetnsLab#isAvailable")
 class AfPacketAdaptiveContractTest extends PacketIoContract {
-    static final AfPacketConfig ADAPTIVE = AfPacketConfig.DEFAULT.withRxRing(16, 256 << 10, 1).withRxSwitch(50_000);
+    static final AfPacketConfig ADAPTIVE = AfPacketConfig.DEFAULT.withRxRing(16, 256 << 10, 1).withRxSwitch(10_000);
 
     @Override
     protected Link openLink() throws Exception {

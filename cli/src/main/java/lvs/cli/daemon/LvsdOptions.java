@@ -25,7 +25,7 @@ public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, 
     /**
      * How the AF_PACKET backend receives (docs/packet-io.md): {@code recvmmsg} batches (a frame is
      * readable the moment it arrives), a TPACKET_V3 mmap ring (no syscall per batch, but a frame waits
-     * up to 1 ms for its block), or auto (the default): recvmmsg at low rates, the ring under load.
+     * up to 1 ms for its block), or auto (the default): recvmmsg, and the ring while recvmmsg falls behind.
      */
     public enum ReceivePath {
         AUTO("auto"), RING("ring"), RECVMMSG("recvmmsg");
@@ -110,10 +110,10 @@ public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, 
         List<String> interfaces = new ArrayList<>();
 
         @Option(names = "--rx", paramLabel = "MODE",
-            description = "how AF_PACKET receives: auto (the default: recvmmsg while an interface receives "
-                + "under 50,000 packets/s, the ring above), recvmmsg (each frame readable at once; costs "
-                + "more CPU per packet) or ring (TPACKET_V3 mmap ring: least CPU per packet, but a frame "
-                + "waits up to 1 ms for its block to be handed over)")
+            description = "how AF_PACKET receives: auto (the default: recvmmsg, and the ring while "
+                + "recvmmsg falls behind), recvmmsg (each frame readable at once; more CPU per packet) or "
+                + "ring (TPACKET_V3 mmap ring: least CPU per packet, but a frame waits up to 1 ms for its "
+                + "block to be handed over)")
         String rx = ReceivePath.AUTO.optionValue;
 
         @Option(names = "--io", paramLabel = "BACKEND",

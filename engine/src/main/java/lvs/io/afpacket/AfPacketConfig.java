@@ -17,9 +17,9 @@ package lvs.io.afpacket;
  * @param rxRingRetireMs  the kernel hands a partly filled block over after this long: the worst-case
  *                        added latency at low rates, and the buffering at high rates (pitfall 6)
  * @param rxSwitchPps     with a ring, 0: receive through the ring only; otherwise receive with
- *                        {@code recvmmsg} (no added latency) until an interface receives this many frames
- *                        per second, then through the ring until it falls below half of it for 100 ms
- *                        ({@link ReceiveSwitch}: two sockets in a PACKET_FANOUT_CBPF group)
+ *                        {@code recvmmsg} (no added latency) and move to the ring while recvmmsg falls
+ *                        behind at this many frames per second or more ({@link ReceiveSwitch}: two
+ *                        sockets in a PACKET_FANOUT_CBPF group)
  * @param hostFramesOnly  a socket filter keeps out, in the kernel, frames a director's IP stack would
  *                        not look at: for other hosts' MACs, or neither IPv4, IPv6 nor ARP
  *                        ({@link SocketFilter#HOST_IP_AND_ARP}; lvsd). Off for an L2 bridge
@@ -43,12 +43,12 @@ public record AfPacketConfig(int batchSize, int frameCapacity, boolean vnetHeade
     public static final AfPacketConfig THROUGHPUT = DEFAULT.withRxRing(64, 256 << 10, 1);
 
     /**
-     * {@link #DEFAULT}'s latency while an interface receives fewer than 50,000 frames per second, a ring
-     * above that (lvsd's default). The ring is 32 × 128 KiB: the kernel allocates it whole, per interface,
+     * {@link #DEFAULT}'s latency while recvmmsg keeps up, a ring while it falls behind at 10,000 frames
+     * per second or more (lvsd's default). The ring is 32 × 128 KiB: the kernel allocates it whole, per interface,
      * and 4 MiB hold ~30,000 small frames (60 ms at 0.5 Mpps); bulk GSO traffic is far below the
      * threshold in frames per second and stays on recvmmsg with its 8 MiB socket buffer.
      */
-    public static final AfPacketConfig ADAPTIVE = DEFAULT.withRxRing(32, 128 << 10, 1).withRxSwitch(50_000);
+    public static final AfPacketConfig ADAPTIVE = DEFAULT.withRxRing(32, 128 << 10, 1).withRxSwitch(10_000);
 
     public AfPacketConfig {
         if (batchSize < 1 || batchSize > 1024) {
@@ -88,7 +88,7 @@ public record AfPacketConfig(int batchSize, int frameCapacity, boolean vnetHeade
             blocks, blockBytes, retireMs, blocks == 0 ? 0 : rxSwitchPps, hostFramesOnly);
     }
 
-    /** With the ring: recvmmsg below {@code pps} frames per second per interface, the ring above (0: ring only). */
+    /** With the ring: recvmmsg, and the ring while recvmmsg falls behind at {@code pps} frames per second or more (0: ring only). */
     public AfPacketConfig withRxSwitch(int pps) {
         return new AfPacketConfig(batchSize, frameCapacity, vnetHeader, qdiscBypass, receiveBufferBytes, sendBufferBytes,
             rxRingBlocks, rxRingBlockBytes, rxRingRetireMs, pps, hostFramesOnly);

@@ -206,15 +206,17 @@ final class AfPacketSocket implements AutoCloseable {
         // last block retires within the timeout), the recvmmsg socket while it is the active path or
         // still holds frames from before the switch
         int delivered = ring.receive(handler, info.index(), limit);
-        if (delivered < limit && (!rxSwitch.ringActive() || drainRecvmmsg)) {
-            int asked = limit - delivered;
-            int n = receiveBatch(handler, asked);
+        boolean batchCall = delivered < limit && (!rxSwitch.ringActive() || drainRecvmmsg);
+        int n = 0;
+        if (batchCall) {
+            int asked = Math.min(limit - delivered, rx.count);
+            n = receiveBatch(handler, asked);
             delivered += n;
-            if (n < Math.min(asked, rx.count)) {
+            if (n < asked) {
                 drainRecvmmsg = false;
             }
         }
-        if (rxSwitch.account(delivered, System.nanoTime())) {
+        if (rxSwitch.account(delivered, batchCall && !rxSwitch.ringActive(), n, System.nanoTime())) {
             switchReceivePath();
         }
         return delivered;
