@@ -33,11 +33,13 @@ import org.agrona.DirectBuffer;
 public final class XdpPacketIo implements PacketIo {
     private static final int EPOLL_EVENT_SIZE = 12;
     /**
-     * While AF_XDP delivers, the AF_PACKET side is read every this many polls only: it carries the rare
-     * rest (ARP, ICMP, unsteered traffic), and reading it costs a recvmmsg per interface when it runs
-     * without a ring. An idle AF_XDP side reads it every time.
+     * The AF_PACKET side carries the rare rest (ARP, ICMP, unsteered traffic) and reading it costs a
+     * recvmmsg per interface when it runs without a ring, so it is read after every real wait in
+     * poll(2) (which may have been its frame's wake-up) and otherwise every this many polls only.
      */
     private static final int STACK_EVERY = 16;
+    /** A frame within this long counts as a running stream, worth spinning for the next one. */
+    private static final long STREAM_WINDOW_NS = 1_000_000;
 
     private final AfPacketIo stack;
     private final XskSocket[] sockets;
@@ -49,8 +51,10 @@ public final class XdpPacketIo implements PacketIo {
     private final PacketIoCounters xsk;
     private final int frameSize;
     private final long spinNs;
-    /** The last {@link #poll} delivered frames: a stream is running, worth a short spin before sleeping. */
-    private boolean streaming;
+    /** When AF_XDP last delivered a frame (nanoTime). */
+    private long lastFrameNs = Long.MIN_VALUE / 2;
+    /** The AF_PACKET side must be read at the next poll (after a wait in poll(2)). */
+    private boolean stackDue = true;
     private final String[] attachModes;
     private int nextSocket;
     private int pollsSinceStack;
@@ -187,11 +191,14 @@ public final class XdpPacketIo implements PacketIo {
             nextSocket = nextSocket + 1 == sockets.length ? 0 : nextSocket + 1;
             delivered += socket.receive(handler, limit - delivered);
         }
-        if (delivered < limit && (delivered == 0 || ++pollsSinceStack >= STACK_EVERY)) {
+        if (delivered > 0) {
+            lastFrameNs = System.nanoTime();
+        }
+        if (delivered < limit && (stackDue || ++pollsSinceStack >= STACK_EVERY)) {
+            stackDue = false;
             pollsSinceStack = 0;
             delivered += stack.poll(handler, limit - delivered);
         }
-        streaming = delivered > 0;
         addUp();
         return delivered;
     }
@@ -226,9 +233,9 @@ public final class XdpPacketIo implements PacketIo {
 
     @Override
     public void awaitFrames(long timeoutNs) {
-        if (streaming && spinNs > 0) {
-            streaming = false;
-            long deadline = System.nanoTime() + Math.min(spinNs, timeoutNs);
+        long now = System.nanoTime();
+        if (spinNs > 0 && now - lastFrameNs < STREAM_WINDOW_NS) {
+            long deadline = now + Math.min(spinNs, timeoutNs);
             do {
                 for (XskSocket socket : sockets) {
                     if (socket.hasFrames()) {
@@ -239,6 +246,7 @@ public final class XdpPacketIo implements PacketIo {
             } while (System.nanoTime() - deadline < 0);
         }
         stack.awaitFrames(timeoutNs); // poll(2) on the AF_PACKET sockets and the epoll set of the XSKs
+        stackDue = true;
         for (XskSocket socket : sockets) {
             socket.collectKernelDrops();
         }
