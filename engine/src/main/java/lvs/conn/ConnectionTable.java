@@ -25,8 +25,15 @@ import org.agrona.DirectBuffer;
  * {@code hi = 0, lo = the 32-bit address}; the family is part of the key, so {@code 0.0.0.1} and
  * {@code ::1} never match each other.
  *
- * <p>Nothing allocates after construction. When every entry is in use, {@link #insert} returns
- * {@link #NOT_FOUND} and counts the failure; the caller drops the packet.
+ * <p>{@code capacity} is a limit: the entry array starts at {@link #INITIAL_ENTRIES} (or the capacity, if
+ * smaller) and doubles when an insert finds every allocated entry in use, so an idle director does not
+ * hold 13 MiB per 131,072 connections it may never see (lvsd's default limit). Entry numbers stay valid
+ * across growth, and the two indexes are sized for the capacity from the start (4 bytes per cell), so
+ * growth is one array copy, never a rehash. Growing allocates on the packet path, but only
+ * log2(capacity / {@value #INITIAL_ENTRIES}) times in the table's life (5 copies, the last ~7 MiB, for
+ * the default limit); nothing else allocates after construction. When every entry up to the capacity
+ * is in use, {@link #insert} returns {@link #NOT_FOUND} and counts the failure; the caller drops the
+ * packet.
  *
  * <p>Not thread-safe: owned by one data-plane thread. {@code insert} does not check for duplicates;
  * the data plane always looks up first.
@@ -73,7 +80,11 @@ public final class ConnectionTable {
     private static final long INBOUND_KEY_MASK = 0xFFFFL | 0xFFFFL << 16 | 0xFFL << 48 | KEY_V6 | KEY_TEMPLATE
         | KEY_PE;
 
-    private final long[] entries;
+    /** Entries first allocated; the array doubles from here up to {@link #capacity}. */
+    public static final int INITIAL_ENTRIES = 4096;
+
+    /** Grows (never shrinks) as connections need entries; see the class comment. */
+    private long[] entries;
     private final int capacity;
     private final long seed;
     private final HashIndex inbound;
@@ -98,7 +109,7 @@ public final class ConnectionTable {
         }
         this.capacity = capacity;
         this.seed = seed;
-        this.entries = new long[capacity * STRIDE];
+        this.entries = new long[Math.min(capacity, INITIAL_ENTRIES) * STRIDE];
         this.inbound = new HashIndex(capacity);
         this.outbound = new HashIndex(capacity);
     }
@@ -352,7 +363,24 @@ public final class ConnectionTable {
             freeHead = (int) entries[e * STRIDE + W_LINKS];
             return e;
         }
-        return highWater < capacity ? highWater++ : NOT_FOUND;
+        if (highWater == allocatedEntries()) {
+            if (highWater == capacity) {
+                return NOT_FOUND;
+            }
+            grow();
+        }
+        return highWater++;
+    }
+
+    /** Entries the array holds now (at most {@link #capacity}). */
+    public int allocatedEntries() {
+        return entries.length / STRIDE;
+    }
+
+    /** Doubles the entry array (up to the capacity); entry numbers and both indexes stay as they are. */
+    private void grow() {
+        int next = (int) Math.min(capacity, 2L * allocatedEntries());
+        entries = java.util.Arrays.copyOf(entries, next * STRIDE);
     }
 
     private static boolean indexedOutbound(int flags) {

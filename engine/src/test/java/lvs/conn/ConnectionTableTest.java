@@ -146,6 +146,37 @@ class ConnectionTableTest {
     }
 
     @Test
+    void entriesAreAllocatedAsConnectionsNeedThemUpToTheCapacity() {
+        int capacity = 3 * ConnectionTable.INITIAL_ENTRIES + 5;
+        ConnectionTable t = new ConnectionTable(capacity, 10);
+        assertThat(t.allocatedEntries()).isEqualTo(ConnectionTable.INITIAL_ENTRIES);
+        long idleFootprint = t.footprintBytes();
+
+        List<Integer> entries = new ArrayList<>();
+        for (int i = 0; i < capacity; i++) {
+            int e = insertNat(t, CLIENT + i / 60_000, 1 + i % 60_000);
+            assertThat(e).isEqualTo(i);
+            entries.add(e);
+            if (i == ConnectionTable.INITIAL_ENTRIES) {
+                assertThat(t.allocatedEntries()).isEqualTo(2 * ConnectionTable.INITIAL_ENTRIES);
+            }
+        }
+        assertThat(t.allocatedEntries()).isEqualTo(capacity);
+        assertThat(insertNat(t, CLIENT + 9, 1)).isEqualTo(ConnectionTable.NOT_FOUND);
+        assertThat(t.failedInserts()).isEqualTo(1);
+        assertThat(t.footprintBytes() - idleFootprint)
+            .isEqualTo((long) (capacity - ConnectionTable.INITIAL_ENTRIES) * ConnectionTable.ENTRY_BYTES);
+        // entries written before each growth are still there, by both indexes
+        for (int i = 0; i < capacity; i += 97) {
+            long client = CLIENT + i / 60_000;
+            int cport = 1 + i % 60_000;
+            assertThat(t.findInbound(V4, TCP, 0, client, cport, 0, VIP, 80)).isEqualTo(entries.get(i));
+            assertThat(t.findOutbound(V4, TCP, 0, RIP, 8080, 0, client, cport)).isEqualTo(entries.get(i));
+            assertThat(t.clientPort(entries.get(i))).isEqualTo(cport);
+        }
+    }
+
+    @Test
     void entryStaysUnderTheByteBudget() {
         ConnectionTable t = new ConnectionTable(1 << 20, 9);
         assertThat(ConnectionTable.ENTRY_BYTES).isEqualTo(104);
