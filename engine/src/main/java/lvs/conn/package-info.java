@@ -8,7 +8,8 @@
  *
  * <ul>
  *   <li>{@link lvs.conn.ConnectionTable}: entries in one {@code long[]} (a struct per 13 longs), two
- *       open-addressing indexes (client tuple in, real-server tuple out), no allocation per call.</li>
+ *       open-addressing indexes (client tuple in, real-server tuple out), no allocation per call (the
+ *       entry array doubles up to the limit as connections need entries: a few copies in its life).</li>
  *   <li>{@link lvs.conn.TcpStates} / {@link lvs.conn.UdpStates}: the kernel's state tables as data.</li>
  *   <li>{@link lvs.conn.ConnectionTracker}: what a packet does to an entry (state, timeout, counters,
  *       templates) and the expiry sweep.</li>
