@@ -144,8 +144,9 @@ jcmd "$lvsd_pid" GC.heap_info 2>/dev/null | sed -n '2,4p' | sed 's/^/# heap: /' 
 jcmd "$lvsd_pid" GC.run >/dev/null 2>&1 && sleep 1 && \
     jcmd "$lvsd_pid" GC.heap_info 2>/dev/null | sed -n '2,3p' | sed 's/^/# heap after GC.run: /' || true
 echo "# lvsd VmRSS after GC.run: $(status VmRSS) MiB, VmHWM $(status VmHWM) MiB"
-if [ -n "${HISTO:-}" ]; then    # HISTO=1: the largest classes on the heap (live objects)
-    jcmd "$lvsd_pid" GC.class_histogram 2>/dev/null | sed -n '3,17p' | sed 's/^/# histo: /'
+if [ -n "${HISTO:-}" ]; then    # HISTO=1: the 15 largest classes on the heap (live objects); HISTO=N: N
+    histo_rows=$([ "$HISTO" -gt 1 ] 2>/dev/null && echo "$HISTO" || echo 15)
+    jcmd "$lvsd_pid" GC.class_histogram 2>/dev/null | sed -n "3,$((histo_rows + 2))p;\$p" | sed 's/^/# histo: /'
 fi
 if [ -n "${NMT:-}" ]; then    # LVSD_JAVA_OPTS=-XX:NativeMemoryTracking=summary NMT=1: where the RSS goes
     jcmd "$lvsd_pid" VM.native_memory summary 2>/dev/null | grep -E '^(Total|-\s+\w)|committed=' | grep -E 'Total|^-' | sed 's/^/# nmt: /'
