@@ -38,12 +38,7 @@ public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, 
         }
 
         static ReceivePath fromOption(String value) throws UsageException {
-            for (ReceivePath p : values()) {
-                if (p.optionValue.equals(value)) {
-                    return p;
-                }
-            }
-            throw new UsageException("lvsd: option --rx: unknown receive path '" + value + "' (auto, ring or recvmmsg)");
+            return named(values(), p -> p.optionValue, value, "--rx", "receive path");
         }
     }
 
@@ -62,13 +57,25 @@ public record LvsdOptions(Path socket, Path stateFile, List<String> interfaces, 
         }
 
         static PacketIoKind fromOption(String value) throws UsageException {
-            for (PacketIoKind k : values()) {
-                if (k.optionValue.equals(value)) {
-                    return k;
-                }
-            }
-            throw new UsageException("lvsd: option --io: unknown packet I/O '" + value + "' (af_packet or xdp)");
+            return named(values(), k -> k.optionValue, value, "--io", "packet I/O");
         }
+    }
+
+    /**
+     * The constant of {@code values} whose command-line name is {@code value}; else a usage error that
+     * lists the names ("a, b or c").
+     */
+    private static <E> E named(E[] values, java.util.function.Function<E, String> name, String value, String option,
+                               String what) throws UsageException {
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            String n = name.apply(values[i]);
+            if (n.equals(value)) {
+                return values[i];
+            }
+            names.append(i == 0 ? "" : i == values.length - 1 ? " or " : ", ").append(n);
+        }
+        throw new UsageException("lvsd: option " + option + ": unknown " + what + " '" + value + "' (" + names + ")");
     }
 
     /** Everything at its default but the four given. */
