@@ -52,6 +52,19 @@ public final class ForwardingAgent implements Runnable, FrameHandler, MarkedFram
     private static final long NO_OWNER = Long.MIN_VALUE;
     private long nowNs;
     private long nowMs;
+    /**
+     * Whether the snapshot in use has a {@code -f} service: only then does the kernel queue packets to
+     * lvsd (lvsd's NFQUEUE rules exist for -f services' marks only, set before the snapshot is published),
+     * so only then is the queue read every duty cycle; a system call per cycle otherwise wasted.
+     */
+    private boolean readMarked;
+    /**
+     * The queue may still hold packets: the last read returned some, or a snapshot was just installed
+     * (packets queued under the previous rules are read, and dropped if no service wants them, rather
+     * than left to a later -f service). Idle cycles read the queue too, so a stray packet can never keep
+     * the idle wait (which also wakes on the queue's descriptor) from sleeping.
+     */
+    private boolean markedBacklog;
 
     /**
      * @param counters the counters {@code pipeline} writes: grown here, by their writer, before a snapshot
@@ -123,8 +136,10 @@ public final class ForwardingAgent implements Runnable, FrameHandler, MarkedFram
             install(s);
         }
         int frames = io.poll(this, BATCH);
-        if (marked != null) {
-            frames += marked.poll(this, BATCH);
+        if (marked != null && (readMarked || markedBacklog || frames == 0)) {
+            int m = marked.poll(this, BATCH);
+            frames += m;
+            markedBacklog = m > 0;
         }
         io.flush();
         connections.expireDue(nowMs, EXPIRY_WORK_PER_CYCLE);
@@ -149,6 +164,8 @@ public final class ForwardingAgent implements Runnable, FrameHandler, MarkedFram
             claimSlots(s);
             pipeline.install(s, nowNs);
             installed = s;
+            readMarked = s.hasFwmarkServices();
+            markedBacklog = true;
             installedGeneration = s.generation;
             installedSequence = s.sequence;
         } catch (RuntimeException e) {
