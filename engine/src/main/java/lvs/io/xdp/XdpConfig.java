@@ -10,9 +10,11 @@ package lvs.io.xdp;
  * @param txBatch    frames {@code send} queues before the caller must {@code flush}
  * @param attachMode how the XDP program is attached
  * @param steering   which frames the program redirects to AF_XDP
- * @param spinNs     after a poll that found frames, {@code awaitFrames} first watches the receive rings
- *                   this long before sleeping in poll(2): a stream of frames is then taken in batches
- *                   instead of one wake-up (and one transmit kick) per frame; 0 never spins
+ * @param spinNs     when a frame came within the last millisecond, {@code awaitFrames} first watches
+ *                   the receive rings this long before sleeping in poll(2). 0 (the default) never
+ *                   spins: measured at 100 kpps, 20 µs of spin doubled lvsd's CPU time per packet
+ *                   (the director shares its CPUs) while raising native mode's loss-free rate
+ *                   (docs/benchmarks.md)
  */
 public record XdpConfig(int ringSize, int frameSize, int txBatch, AttachMode attachMode, Steering steering,
                         long spinNs) {
@@ -26,9 +28,9 @@ public record XdpConfig(int ringSize, int frameSize, int txBatch, AttachMode att
         EVERYTHING
     }
 
-    /** 2048-entry rings, 4 KiB frames (16 MiB of UMEM per interface), batches of 64, guarded steering, 20 µs spin. */
+    /** 2048-entry rings, 4 KiB frames (16 MiB of UMEM per interface), batches of 64, guarded steering, no spin. */
     public static final XdpConfig DEFAULT =
-        new XdpConfig(2048, 4096, 64, AttachMode.AUTO, Steering.GUARDED, 20_000);
+        new XdpConfig(2048, 4096, 64, AttachMode.AUTO, Steering.GUARDED, 0);
 
     public XdpConfig {
         if (ringSize < 64 || ringSize > 16384 || Integer.bitCount(ringSize) != 1) {
