@@ -39,10 +39,19 @@ public final class DataPlane implements AutoCloseable {
         Timeouts timeouts();
 
         long generation();
+
+        /**
+         * Asks to have {@code wake} run after every change (quick, from the changing thread); true if
+         * these rules will, and the snapshot thread then sleeps until a change instead of checking
+         * {@link #generation} every {@value DataPlane#CONTROL_PERIOD_MS} ms.
+         */
+        default boolean onChange(Runnable wake) {
+            return false;
+        }
     }
 
-    /** How often the table's generation is checked: the lag between an ipvsadm change and forwarding. */
-    private static final long CONTROL_PERIOD_MS = 2;
+    /** How often the generation of rules that cannot tell of changes ({@link Rules#onChange}) is checked. */
+    static final long CONTROL_PERIOD_MS = 2;
     private static final long ROUTE_REFRESH_MS = 1_000;
     private static final long RATE_PERIOD_MS = 2_000;
     /** {@code LVSD_DEBUG=1}: print the data plane's event counters every 2 s. */
@@ -58,7 +67,10 @@ public final class DataPlane implements AutoCloseable {
     private final int connectionCapacity;
     private ForwardingAgent agent;
     private Thread agentThread;
-    private Thread controlThread;
+    private volatile Thread controlThread;
+    /** Set while the snapshot thread needs no wake-up for a change (just woken, or waiting out a compile pause). */
+    private final java.util.concurrent.atomic.AtomicBoolean wakeSignalled =
+        new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean running;
     private SnapshotListener listener = new SnapshotListener() { };
     private MarkedPacketSource marked;
@@ -122,6 +134,7 @@ public final class DataPlane implements AutoCloseable {
         stats.connectionSource(this::connections);
         SnapshotCompiler compiler = new SnapshotCompiler(slots, schedulers);
         running = true;
+        boolean wakesOnChange = rules.onChange(this::tableChanged);
         publish(compile(compiler, rules, nics));
         agentThread = new Thread(() -> {
             try {
@@ -132,9 +145,10 @@ public final class DataPlane implements AutoCloseable {
         }, "lvsd-dataplane");
         agentThread.setDaemon(true);
         agentThread.start();
-        controlThread = new Thread(() -> controlLoop(compiler, rules, nics), "lvsd-snapshot");
-        controlThread.setDaemon(true);
-        controlThread.start();
+        Thread control = new Thread(() -> controlLoop(compiler, rules, nics, wakesOnChange), "lvsd-snapshot");
+        control.setDaemon(true);
+        controlThread = control;
+        control.start();
     }
 
     private ForwardingAgent assemble(PacketIo io, Forwarder[] forwarderByMethod, NeighbourTable neighbours,
@@ -217,16 +231,52 @@ public final class DataPlane implements AutoCloseable {
         return compiles;
     }
 
-    private void controlLoop(SnapshotCompiler compiler, Rules rules, Supplier<List<Nic>> nics) {
+    /** Any thread, under the table's lock: a change to compile; wakes the snapshot thread unless it needs none. */
+    private void tableChanged() {
+        if (!wakeSignalled.getAndSet(true)) {
+            java.util.concurrent.locks.LockSupport.unpark(controlThread);
+        }
+    }
+
+    /**
+     * Sleeps until the next thing the snapshot thread has to do: a change (woken by {@link #tableChanged}
+     * or {@link #awaitApplied}), the end of a compile pause, the route check or the rate sample; with rules
+     * that cannot tell of changes, at most {@link #CONTROL_PERIOD_MS}.
+     */
+    private void awaitControlWork(boolean wakesOnChange, boolean pending, long lastRouteCheckMs, long lastRatesMs) {
+        if (!wakesOnChange) {
+            java.util.concurrent.locks.LockSupport.parkNanos(CONTROL_PERIOD_MS * 1_000_000L);
+            return;
+        }
+        long nowNs = System.nanoTime();
+        long nowMs = nowNs / 1_000_000L;
+        long untilNs = Math.min(lastRouteCheckMs + ROUTE_REFRESH_MS, lastRatesMs + RATE_PERIOD_MS) * 1_000_000L
+            - nowMs * 1_000_000L;
+        if (pending) {
+            // waiting out the pause: changes meanwhile need no wake-up (awaitApplied still wakes us)
+            wakeSignalled.set(true);
+            untilNs = Math.min(untilNs, throttle.nextStartNs() - nowNs);
+        }
+        if (untilNs > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(untilNs);
+        }
+        wakeSignalled.set(false); // before the generation is read: a change from now on wakes us again
+    }
+
+    private void controlLoop(SnapshotCompiler compiler, Rules rules, Supplier<List<Nic>> nics, boolean wakesOnChange) {
         LongSupplier clock = () -> System.nanoTime() / 1_000_000L;
         long compiledGeneration = rules.generation();
         String routes = routeText();
         long lastRouteCheck = clock.getAsLong();
         long lastRates = clock.getAsLong();
         boolean recompile = false; // a route change or freed slots wait here while compiles are paced
+        boolean pending = false;   // a change waits for the end of a compile pause
         while (running) {
             try {
-                Thread.sleep(CONTROL_PERIOD_MS);
+                awaitControlWork(wakesOnChange, pending, lastRouteCheck, lastRates);
+                if (Thread.interrupted()) {
+                    return; // close()
+                }
                 long now = clock.getAsLong();
                 if (now - lastRouteCheck >= ROUTE_REFRESH_MS) {
                     lastRouteCheck = now;
@@ -255,6 +305,7 @@ public final class DataPlane implements AutoCloseable {
                         compiles++;
                     }
                 }
+                pending = recompile || rules.generation() != compiledGeneration;
                 if (now - lastRates >= RATE_PERIOD_MS) {
                     lastRates += RATE_PERIOD_MS;
                     stats.sampleRates();
@@ -262,8 +313,6 @@ public final class DataPlane implements AutoCloseable {
                         System.err.println("lvsd: data plane: " + events);
                     }
                 }
-            } catch (InterruptedException e) {
-                return;
             } catch (RuntimeException e) {
                 System.err.println("lvsd: snapshot: " + e);
             }
@@ -288,6 +337,7 @@ public final class DataPlane implements AutoCloseable {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         if (a != null && running && a.installedGeneration() < generation) {
             awaited.accumulateAndGet(generation, Math::max);
+            java.util.concurrent.locks.LockSupport.unpark(controlThread); // compiled now, even during a pause
         }
         while (a != null && running && a.installedGeneration() < generation) {
             if (System.nanoTime() > deadline) {

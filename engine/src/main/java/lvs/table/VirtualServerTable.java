@@ -41,6 +41,8 @@ public final class VirtualServerTable implements IpvsControl {
     private Timeouts timeouts = Timeouts.KERNEL_DEFAULTS;
     private long nextId = 1;
     private long generation;
+    /** Told of every change (after the generation moved), under the table's lock: must be quick. */
+    private volatile Runnable changeListener = () -> { };
 
     /** A table with no data plane (all counters 0) that checks the host's real interfaces. */
     public VirtualServerTable() {
@@ -70,7 +72,7 @@ public final class VirtualServerTable implements IpvsControl {
             checkServiceSettings(service);
             long id = nextId++;
             services.put(key, new LiveService(id, stored(key, service)));
-            generation++;
+            changed();
         }
     }
 
@@ -80,7 +82,7 @@ public final class VirtualServerTable implements IpvsControl {
             LiveService live = find(service.key());
             checkServiceSettings(service);
             live.spec = stored(live.spec.key(), service);
-            generation++;
+            changed();
         }
     }
 
@@ -89,7 +91,7 @@ public final class VirtualServerTable implements IpvsControl {
         synchronized (lock) {
             find(key);
             services.remove(lookupKey(key));
-            generation++;
+            changed();
         }
     }
 
@@ -97,7 +99,7 @@ public final class VirtualServerTable implements IpvsControl {
     public void flush() {
         synchronized (lock) {
             services.clear();
-            generation++;
+            changed();
         }
     }
 
@@ -134,7 +136,7 @@ public final class VirtualServerTable implements IpvsControl {
                 throw new IpvsException(Errno.EINVAL);
             }
             live.realServers.add(0, new RealServerEntry(nextId++, server)); // list_add: newest first
-            generation++;
+            changed();
         }
     }
 
@@ -149,7 +151,7 @@ public final class VirtualServerTable implements IpvsControl {
                 throw new IpvsException(Errno.ENOENT);
             }
             live.realServers.set(i, new RealServerEntry(live.realServers.get(i).id(), server));
-            generation++;
+            changed();
         }
     }
 
@@ -162,7 +164,7 @@ public final class VirtualServerTable implements IpvsControl {
                 throw new IpvsException(Errno.ENOENT);
             }
             live.realServers.remove(i);
-            generation++;
+            changed();
         }
     }
 
@@ -181,7 +183,7 @@ public final class VirtualServerTable implements IpvsControl {
                 t.tcpSeconds() != 0 ? t.tcpSeconds() : timeouts.tcpSeconds(),
                 t.tcpFinSeconds() != 0 ? t.tcpFinSeconds() : timeouts.tcpFinSeconds(),
                 t.udpSeconds() != 0 ? t.udpSeconds() : timeouts.udpSeconds());
-            generation++;
+            changed();
         }
     }
 
@@ -196,7 +198,7 @@ public final class VirtualServerTable implements IpvsControl {
     public void startDaemon(SyncDaemonRequest request) throws IpvsException {
         synchronized (lock) {
             daemons.start(request, hasMixedFamilyRealServers());
-            generation++;
+            changed();
         }
     }
 
@@ -204,7 +206,7 @@ public final class VirtualServerTable implements IpvsControl {
     public void stopDaemon(SyncDaemonSpec.State state, int syncId) throws IpvsException {
         synchronized (lock) {
             daemons.stop(state); // the kernel ignores the sync id here
-            generation++;
+            changed();
         }
     }
 
@@ -265,6 +267,19 @@ public final class VirtualServerTable implements IpvsControl {
             }
             return out;
         }
+    }
+
+    /**
+     * Runs {@code listener} after every change that succeeds, on the changing thread while it holds the
+     * table's lock, so it must only signal (e.g. wake lvsd's snapshot thread), never call back in.
+     */
+    public void onChange(Runnable listener) {
+        changeListener = java.util.Objects.requireNonNull(listener);
+    }
+
+    private void changed() {
+        generation++;
+        changeListener.run();
     }
 
     /** Incremented by every change that succeeds; lets persistence and snapshots notice changes cheaply. */

@@ -28,4 +28,10 @@ final class TableRules implements DataPlane.Rules {
     public long generation() {
         return table.generation();
     }
+
+    @Override
+    public boolean onChange(Runnable wake) {
+        table.onChange(wake);
+        return true;
+    }
 }
