@@ -5,8 +5,8 @@ package lvs.dataplane;
  * arriving, e.g. during a 110,000-line {@code ipvsadm -R}: a compile may start at once when the last
  * one ended long enough ago (an isolated {@code ipvsadm -A} is applied as fast as before), otherwise
  * only after a pause of {@code factor} times the last compile's duration, so compiling takes at most
- * about {@code 1 / (1 + factor)} of a CPU. The caller keeps polling and compiles the latest generation
- * when allowed, so the last change is always compiled. Time in nanoseconds from any monotonic clock.
+ * about {@code 1 / (1 + factor)} of a CPU. The caller comes back by {@link #nextStartNs} and compiles the latest
+ * generation when allowed, so the last change is always compiled. Time in nanoseconds from any monotonic clock.
  * One thread.
  */
 final class CompileThrottle {
