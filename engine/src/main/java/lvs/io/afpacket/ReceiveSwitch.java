@@ -8,9 +8,12 @@ package lvs.io.afpacket;
  * (HTTP clients waiting for answers) slows down with it. So the ring is used only while recvmmsg cannot
  * keep up, the way NAPI switches from interrupts to polling:
  * <ul>
- *   <li>to the ring when, over a 10 ms window, recvmmsg calls returned {@value #BEHIND_BATCH} or more
- *       frames on average (frames queue up between reads: lvsd is falling behind) and the interface
- *       received at least {@code minPps} frames per second (a stall at a trickle is no reason);</li>
+ *   <li>to the ring when, in {@value #BEHIND_WINDOWS} 10 ms windows in a row, recvmmsg calls returned
+ *       {@value #BEHIND_BATCH} or more frames on average (frames queue up between reads: lvsd is falling
+ *       behind) and the interface received at least {@code minPps} frames per second (a stall at a trickle
+ *       is no reason). One window is not enough: under closed-loop load (HTTP clients) a single burst or
+ *       GC pause looks like falling behind, and each move to the ring costs every frame up to the block
+ *       timeout until the way back;</li>
  *   <li>back to recvmmsg when the rate stayed below 3/4 of the rate that made it fall behind for ten
  *       windows in a row, and in any case after a second on the ring, to try again (if recvmmsg still
  *       falls behind, the next window moves back, its socket buffer holding the frames meanwhile).</li>
@@ -21,6 +24,7 @@ final class ReceiveSwitch {
     static final long WINDOW_NS = 10_000_000L;
     static final int CALM_WINDOWS = 10;
     static final int BEHIND_BATCH = 16;
+    static final int BEHIND_WINDOWS = 3;
     static final int RING_WINDOWS_BEFORE_RETRY = 100;
 
     private final long minPps;
@@ -32,6 +36,8 @@ final class ReceiveSwitch {
     /** The rate at which recvmmsg fell behind, for the way back. */
     private long behindPps;
     private int calmWindows;
+    /** recvmmsg windows in a row that fell behind at a rate of at least minPps. */
+    private int behindWindows;
     private int ringWindows;
 
     ReceiveSwitch(int minPps, long nowNs) {
@@ -66,8 +72,10 @@ final class ReceiveSwitch {
         batchCalls = 0;
         this.batchFrames = 0;
         if (!ring) {
-            if (behind && pps >= minPps) {
+            behindWindows = behind && pps >= minPps ? behindWindows + 1 : 0;
+            if (behindWindows >= BEHIND_WINDOWS) {
                 ring = true;
+                behindWindows = 0;
                 behindPps = pps;
                 calmWindows = 0;
                 ringWindows = 0;
@@ -81,6 +89,7 @@ final class ReceiveSwitch {
             return false;
         }
         ring = false;
+        behindWindows = 0;
         return true;
     }
 
@@ -88,6 +97,7 @@ final class ReceiveSwitch {
     void revert() {
         ring = !ring;
         calmWindows = 0;
+        behindWindows = 0;
         ringWindows = 0;
     }
 }

@@ -20,16 +20,49 @@ class ReceiveSwitchTest {
         assertThat(s.ringActive()).isFalse();
     }
 
+    /** One 10 ms window ending at {@code endNs} at 400,000 frames/s read in batches of 64: behind. */
+    private static boolean behindWindow(ReceiveSwitch s, long endNs) {
+        return s.account(4000, true, 64 * 10, endNs);
+    }
+
+    /** Moves {@code s} (on recvmmsg from time 0) to the ring; returns the time it did. */
+    private static long toRing(ReceiveSwitch s) {
+        for (int w = 1; w < ReceiveSwitch.BEHIND_WINDOWS; w++) {
+            assertThat(behindWindow(s, w * 10 * MS)).isFalse();
+        }
+        long t = ReceiveSwitch.BEHIND_WINDOWS * 10 * MS;
+        assertThat(behindWindow(s, t)).as("behind for %d windows in a row", ReceiveSwitch.BEHIND_WINDOWS).isTrue();
+        assertThat(s.ringActive()).isTrue();
+        return t;
+    }
+
     @Test
-    void fallingBehindMovesToTheRingAtTheEndOfTheWindow() {
+    void fallingBehindMovesToTheRingAtTheEndOfTheThirdWindowInARow() {
         ReceiveSwitch s = new ReceiveSwitch(10_000, 0);
         long t = 0;
-        for (int i = 0; i < 9; i++) { // full batches of 64: frames queue up between reads
+        for (int w = 0; w < 3; w++) {
+            for (int i = 0; i < 9; i++) { // full batches of 64: frames queue up between reads
+                t += MS;
+                assertThat(s.account(64, true, 64, t)).isFalse();
+            }
             t += MS;
-            assertThat(s.account(64, true, 64, t)).isFalse();
+            assertThat(s.account(64, true, 64, t)).isEqualTo(w == 2);
         }
-        assertThat(s.account(64, true, 64, 10 * MS)).isTrue();
         assertThat(s.ringActive()).isTrue();
+    }
+
+    @Test
+    void aWindowThatKeepsUpStartsTheCountOver() { // a burst or a GC pause under closed-loop load
+        ReceiveSwitch s = new ReceiveSwitch(10_000, 0);
+        assertThat(behindWindow(s, 10 * MS)).isFalse();
+        assertThat(behindWindow(s, 20 * MS)).isFalse();
+        for (int i = 1; i <= 1000; i++) { // 300,000/s read 3 per call: keeping up
+            assertThat(s.account(3, true, 3, 20 * MS + i * 10_000L)).isFalse();
+        }
+        assertThat(behindWindow(s, 40 * MS)).isFalse();
+        assertThat(behindWindow(s, 50 * MS)).isFalse();
+        assertThat(s.ringActive()).isFalse();
+        assertThat(behindWindow(s, 60 * MS)).isTrue();
     }
 
     @Test
@@ -43,8 +76,7 @@ class ReceiveSwitchTest {
     @Test
     void goesBackAfterTenWindowsBelowThreeQuartersOfTheRateThatFellBehind() {
         ReceiveSwitch s = new ReceiveSwitch(10_000, 0);
-        assertThat(s.account(4000, true, 64 * 10, 10 * MS)).as("400,000/s, behind").isTrue();
-        long t = 10 * MS;
+        long t = toRing(s); // 400,000/s, behind
         for (int i = 0; i < 9; i++) { // 290,000/s on the ring: below 300,000
             t += 10 * MS;
             assertThat(s.account(2900, false, 0, t)).isFalse();
@@ -64,8 +96,7 @@ class ReceiveSwitchTest {
     @Test
     void triesRecvmmsgAgainAfterASecondOnTheRing() {
         ReceiveSwitch s = new ReceiveSwitch(10_000, 0);
-        assertThat(s.account(4000, true, 640, 10 * MS)).isTrue();
-        long t = 10 * MS;
+        long t = toRing(s);
         for (int i = 0; i < 99; i++) { // still 400,000/s
             t += 10 * MS;
             assertThat(s.account(4000, false, 0, t)).isFalse();
@@ -73,15 +104,19 @@ class ReceiveSwitchTest {
         t += 10 * MS;
         assertThat(s.account(4000, false, 0, t)).as("a second on the ring").isTrue();
         assertThat(s.ringActive()).isFalse();
-        assertThat(s.account(4000, true, 640, t + 10 * MS)).as("still behind: back at once").isTrue();
+        assertThat(behindWindow(s, t + 10 * MS)).isFalse();
+        assertThat(behindWindow(s, t + 20 * MS)).isFalse();
+        assertThat(behindWindow(s, t + 30 * MS)).as("still behind: back after three windows").isTrue();
     }
 
     @Test
     void revertUndoesARefusedChange() {
         ReceiveSwitch s = new ReceiveSwitch(10_000, 0);
-        assertThat(s.account(1000, true, 1000, 10 * MS)).isTrue();
+        long t = toRing(s);
         s.revert();
         assertThat(s.ringActive()).isFalse();
-        assertThat(s.account(1000, true, 1000, 20 * MS)).as("asks again at the next window behind").isTrue();
+        assertThat(behindWindow(s, t + 10 * MS)).isFalse();
+        assertThat(behindWindow(s, t + 20 * MS)).isFalse();
+        assertThat(behindWindow(s, t + 30 * MS)).as("asks again after three more windows behind").isTrue();
     }
 }
