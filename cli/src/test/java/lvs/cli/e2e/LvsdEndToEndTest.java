@@ -235,8 +235,12 @@ class LvsdEndToEndTest {
 
     private void startLvsd() throws Exception {
         lvsd = lvsdProcess();
+        // Wait for this lvsd's own "listening on" line, not for the socket file: after a kill -9 the dead
+        // lvsd's socket file is still there, and an ipvsadm sent to it before the new lvsd has restored the
+        // state file and bound the socket would start a second lvsd of its own (the auto-start).
+        String listening = "pid " + lvsd.pid() + ")";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(socket)) {
+        while (!Files.exists(log()) || !Files.readString(log()).contains(listening)) {
             if (!lvsd.isAlive() || System.nanoTime() > deadline) {
                 throw new AssertionError("lvsd did not start:\n" + Files.readString(log()));
             }
