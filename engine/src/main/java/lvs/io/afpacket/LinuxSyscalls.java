@@ -1,12 +1,11 @@
 package lvs.io.afpacket;
 
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 import jnr.ffi.types.intptr_t;
 import jnr.ffi.types.off_t;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.u_int64_t;
+import lvs.io.LibcBinding;
 
 /**
  * The few libc calls AF_PACKET needs, bound with jnr-ffi. Buffers are passed as raw addresses
@@ -87,38 +86,18 @@ public interface LinuxSyscalls {
 
     /** Loaded once; {@link #load()} reports why not on systems without libc or jffi. */
     final class Holder {
-        static final LinuxSyscalls LIBC;
-        static final Runtime RUNTIME;
-        static final Throwable FAILURE;
-
-        static {
-            LinuxSyscalls libc = null;
-            Runtime runtime = null;
-            Throwable failure = null;
-            try {
-                libc = LibraryLoader.create(LinuxSyscalls.class).load("c");
-                runtime = Runtime.getRuntime(libc);
-            } catch (Throwable t) {
-                failure = t;
-            }
-            LIBC = libc;
-            RUNTIME = runtime;
-            FAILURE = failure;
-        }
+        static final LibcBinding<LinuxSyscalls> LIBC = LibcBinding.load(LinuxSyscalls.class);
 
         private Holder() {
         }
     }
 
     static LinuxSyscalls load() {
-        if (Holder.LIBC == null) {
-            throw new IllegalStateException("libc bindings unavailable: " + Holder.FAILURE, Holder.FAILURE);
-        }
-        return Holder.LIBC;
+        return Holder.LIBC.get();
     }
 
     /** errno of the calling thread's last failed call. */
     static int errno() {
-        return Holder.RUNTIME.getLastError();
+        return Holder.LIBC.errno();
     }
 }

@@ -1,9 +1,8 @@
 package lvs.io.nfqueue;
 
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Runtime;
 import jnr.ffi.types.intptr_t;
 import jnr.ffi.types.size_t;
+import lvs.io.LibcBinding;
 
 /**
  * The libc calls a netlink socket needs, bound with jnr-ffi over raw addresses of memory we own (no
@@ -34,20 +33,20 @@ public interface NetlinkLibc {
 
     int close(int fd);
 
-    /** Loaded on first use. */
+    /** Loaded once; {@link #load()} reports why not on systems without libc or jffi. */
     final class Holder {
-        static final NetlinkLibc LIBC = LibraryLoader.create(NetlinkLibc.class).load("c");
-        static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+        static final LibcBinding<NetlinkLibc> LIBC = LibcBinding.load(NetlinkLibc.class);
 
         private Holder() {
         }
     }
 
     static NetlinkLibc load() {
-        return Holder.LIBC;
+        return Holder.LIBC.get();
     }
 
+    /** errno of the calling thread's last failed call. */
     static int errno() {
-        return Holder.RUNTIME.getLastError();
+        return Holder.LIBC.errno();
     }
 }

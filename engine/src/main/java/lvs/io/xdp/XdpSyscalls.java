@@ -1,12 +1,11 @@
 package lvs.io.xdp;
 
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 import jnr.ffi.types.intptr_t;
 import jnr.ffi.types.off_t;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.u_int64_t;
+import lvs.io.LibcBinding;
 
 /**
  * The libc calls the AF_XDP backend needs, bound with jnr-ffi like {@code lvs.io.afpacket}'s. bpf(2)
@@ -71,40 +70,20 @@ public interface XdpSyscalls {
 
     int close(int fd);
 
-    /** Loaded once; {@link #load()} reports why not. */
+    /** Loaded once; {@link #load()} reports why not on systems without libc or jffi. */
     final class Holder {
-        static final XdpSyscalls LIBC;
-        static final Runtime RUNTIME;
-        static final Throwable FAILURE;
-
-        static {
-            XdpSyscalls libc = null;
-            Runtime runtime = null;
-            Throwable failure = null;
-            try {
-                libc = LibraryLoader.create(XdpSyscalls.class).load("c");
-                runtime = Runtime.getRuntime(libc);
-            } catch (Throwable t) {
-                failure = t;
-            }
-            LIBC = libc;
-            RUNTIME = runtime;
-            FAILURE = failure;
-        }
+        static final LibcBinding<XdpSyscalls> LIBC = LibcBinding.load(XdpSyscalls.class);
 
         private Holder() {
         }
     }
 
     static XdpSyscalls load() {
-        if (Holder.LIBC == null) {
-            throw new IllegalStateException("libc bindings unavailable: " + Holder.FAILURE, Holder.FAILURE);
-        }
-        return Holder.LIBC;
+        return Holder.LIBC.get();
     }
 
     /** errno of the calling thread's last failed call. */
     static int errno() {
-        return Holder.RUNTIME.getLastError();
+        return Holder.LIBC.errno();
     }
 }
