@@ -7,6 +7,7 @@ import lvs.io.InterfaceSet;
 import lvs.io.PacketIo;
 import lvs.io.PacketIoCounters;
 import org.agrona.DirectBuffer;
+import lvs.io.NativeMemory;
 
 /**
  * {@link PacketIo} over one AF_PACKET socket per interface, with {@code recvmmsg}/{@code sendmmsg}

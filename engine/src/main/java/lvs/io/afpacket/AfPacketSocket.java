@@ -7,6 +7,7 @@ import lvs.io.Offload;
 import lvs.io.PacketIoCounters;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import lvs.io.NativeMemory;
 
 /**
  * The AF_PACKET SOCK_RAW sockets of one interface, bound with ETH_P_ALL, receiving and sending in

@@ -1,5 +1,7 @@
 package lvs.io.afpacket;
 
+import lvs.io.NativeMemory;
+
 /**
  * A reusable array of {@code struct mmsghdr} for {@code recvmmsg}/{@code sendmmsg}, one iovec per
  * message pointing at a fixed slot of a frame area. Built once; per call only {@code iov_len} (send)

@@ -2,6 +2,7 @@ package lvs.io.afpacket;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import lvs.io.NativeMemory;
 
 /**
  * Looks interfaces up with {@code ioctl(SIOCGIFINDEX / SIOCGIFHWADDR / SIOCGIFMTU)} on a throw-away

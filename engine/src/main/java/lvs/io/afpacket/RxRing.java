@@ -7,6 +7,7 @@ import lvs.io.FrameHandler;
 import lvs.io.Offload;
 import lvs.io.PacketIoCounters;
 import org.agrona.concurrent.UnsafeBuffer;
+import lvs.io.NativeMemory;
 
 /**
  * A TPACKET_V3 receive ring: the kernel writes frames into blocks of shared memory and flips a block's

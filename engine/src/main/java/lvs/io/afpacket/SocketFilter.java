@@ -1,6 +1,7 @@
 package lvs.io.afpacket;
 
 import java.io.IOException;
+import lvs.io.NativeMemory;
 
 /**
  * Classic BPF programs for AF_PACKET sockets: as a socket filter ({@code SO_ATTACH_FILTER}, run by the

@@ -2,6 +2,7 @@ package lvs.io.xdp;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import lvs.io.NativeMemory;
 
 /**
  * The bpf(2) commands the AF_XDP backend uses, each filling a zeroed {@code union bpf_attr} (the
@@ -31,14 +32,14 @@ final class Bpf {
     private Bpf() {
     }
 
-    private static int bpf(int command, NativeBlock attr) {
+    private static int bpf(int command, NativeMemory attr) {
         return XdpSyscalls.load().syscall(XdpSyscalls.SYS_BPF, command, attr.address, ATTR_SIZE);
     }
 
     /** A map; returns its file descriptor. */
     static int createMap(int type, int keySize, int valueSize, int maxEntries, int flags, String name)
         throws IOException {
-        NativeBlock attr = new NativeBlock(ATTR_SIZE);
+        NativeMemory attr = new NativeMemory(ATTR_SIZE);
         attr.buffer.putInt(0, type);
         attr.buffer.putInt(4, keySize);
         attr.buffer.putInt(8, valueSize);
@@ -54,7 +55,7 @@ final class Bpf {
 
     /** Sets {@code key → value} (both raw bytes at native addresses); returns errno or 0. */
     static int update(int mapFd, long keyAddress, long valueAddress) {
-        NativeBlock attr = new NativeBlock(ATTR_SIZE);
+        NativeMemory attr = new NativeMemory(ATTR_SIZE);
         attr.buffer.putInt(0, mapFd);
         attr.buffer.putLong(8, keyAddress);
         attr.buffer.putLong(16, valueAddress);
@@ -64,7 +65,7 @@ final class Bpf {
 
     /** Removes {@code key}; returns errno or 0. */
     static int delete(int mapFd, long keyAddress) {
-        NativeBlock attr = new NativeBlock(ATTR_SIZE);
+        NativeMemory attr = new NativeMemory(ATTR_SIZE);
         attr.buffer.putInt(0, mapFd);
         attr.buffer.putLong(8, keyAddress);
         return bpf(MAP_DELETE_ELEM, attr) < 0 ? XdpSyscalls.errno() : 0;
@@ -72,14 +73,14 @@ final class Bpf {
 
     /** Loads an XDP program; on refusal the message carries the verifier's log. */
     static int loadXdp(long[] instructions, String name) throws IOException {
-        NativeBlock code = new NativeBlock(instructions.length * 8);
+        NativeMemory code = new NativeMemory(instructions.length * 8);
         for (int i = 0; i < instructions.length; i++) {
             code.buffer.putLong(i * 8, instructions[i]);
         }
-        NativeBlock license = new NativeBlock(16);
+        NativeMemory license = new NativeMemory(16);
         license.buffer.putStringWithoutLengthAscii(0, "GPL"); // the zeroed block terminates it
-        NativeBlock log = new NativeBlock(LOG_SIZE);
-        NativeBlock attr = new NativeBlock(ATTR_SIZE);
+        NativeMemory log = new NativeMemory(LOG_SIZE);
+        NativeMemory attr = new NativeMemory(ATTR_SIZE);
         int fd = -1;
         for (int logLevel = 0; logLevel <= 1 && fd < 0; logLevel++) { // first quietly, then with the log
             attr.zero(ATTR_SIZE);
@@ -116,7 +117,7 @@ final class Bpf {
      * leaves nothing attached. Returns the link's descriptor, or {@code -errno}.
      */
     static int attachXdp(int progFd, int ifIndex, int modeFlags) {
-        NativeBlock attr = new NativeBlock(ATTR_SIZE);
+        NativeMemory attr = new NativeMemory(ATTR_SIZE);
         attr.buffer.putInt(0, progFd);
         attr.buffer.putInt(4, ifIndex);
         attr.buffer.putInt(8, ATTACH_TYPE_XDP);
@@ -125,7 +126,7 @@ final class Bpf {
         return fd < 0 ? -XdpSyscalls.errno() : fd;
     }
 
-    private static void putName(NativeBlock attr, int offset, String name) {
+    private static void putName(NativeMemory attr, int offset, String name) {
         byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
         attr.buffer.putBytes(offset, bytes, 0, Math.min(bytes.length, 15)); // BPF_OBJ_NAME_LEN 16 with NUL
     }

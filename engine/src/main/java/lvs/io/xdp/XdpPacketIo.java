@@ -13,6 +13,7 @@ import lvs.io.afpacket.InterfaceInfo;
 import lvs.io.afpacket.NetworkInterfaces;
 import lvs.io.kernel.GuardTarget;
 import org.agrona.DirectBuffer;
+import lvs.io.NativeMemory;
 
 /**
  * {@link PacketIo} over AF_XDP for the frames that matter, with an AF_PACKET backend beside it for
@@ -138,7 +139,7 @@ public final class XdpPacketIo implements PacketIo {
     }
 
     private static void addToEpoll(XdpSyscalls libc, int epoll, int fd) throws IOException {
-        NativeBlock event = new NativeBlock(EPOLL_EVENT_SIZE);
+        NativeMemory event = new NativeMemory(EPOLL_EVENT_SIZE);
         event.buffer.putInt(0, XdpSyscalls.EPOLLIN);
         event.buffer.putLong(4, fd);
         if (libc.epoll_ctl(epoll, XdpSyscalls.EPOLL_CTL_ADD, fd, event.address) < 0) {

@@ -1,6 +1,7 @@
 package lvs.io.xdp;
 
 import java.io.IOException;
+import lvs.io.NativeMemory;
 
 /**
  * The steering program loaded for one interface and attached to it as a bpf_link, with the XSKMAP
@@ -35,7 +36,7 @@ final class XdpProgram implements AutoCloseable {
         int xskMap = Bpf.createMap(Bpf.MAP_TYPE_XSKMAP, 4, 4, XSKMAP_ENTRIES, 0, "lvsd_xsks");
         int prog = -1;
         try {
-            NativeBlock kv = new NativeBlock(16);
+            NativeMemory kv = new NativeMemory(16);
             kv.buffer.putInt(0, 0);
             kv.buffer.putInt(8, socketFd);
             int errno = Bpf.update(xskMap, kv.address, kv.address + 8);
@@ -91,8 +92,8 @@ final class XdpProgram implements AutoCloseable {
             throw new IOException("socket for SIOCETHTOOL: errno " + XdpSyscalls.errno());
         }
         try {
-            NativeBlock ifreq = new NativeBlock(40);
-            NativeBlock value = new NativeBlock(8);
+            NativeMemory ifreq = new NativeMemory(40);
+            NativeMemory value = new NativeMemory(8);
             byte[] name = ifName.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             ifreq.buffer.putBytes(0, name, 0, Math.min(name.length, 15));
             ifreq.buffer.putLong(16, value.address);

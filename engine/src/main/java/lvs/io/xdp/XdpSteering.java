@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 import lvs.io.kernel.GuardTarget;
+import lvs.io.NativeMemory;
 
 /**
  * The steering map: which (direction, protocol, address, port) the XDP program redirects to lvsd.
@@ -17,7 +18,7 @@ public final class XdpSteering implements AutoCloseable {
     static final int MAX_ENTRIES = 262_144;
 
     final int mapFd;
-    private final NativeBlock key = new NativeBlock(SteeringProgram.KEY_SIZE + 12);
+    private final NativeMemory key = new NativeMemory(SteeringProgram.KEY_SIZE + 12);
     private final Set<GuardTarget> installed = new HashSet<>();
     private boolean closed;
 

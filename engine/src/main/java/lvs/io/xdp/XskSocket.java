@@ -8,6 +8,7 @@ import lvs.io.Offload;
 import lvs.io.PacketIoCounters;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import lvs.io.NativeMemory;
 
 /**
  * One AF_XDP socket bound to queue 0 of one interface, in copy mode (veth has no zero-copy), with its
@@ -46,8 +47,8 @@ final class XskSocket implements AutoCloseable {
     private final int frameSize;
     private final int txBatch;
     private final PacketIoCounters counters;
-    private final NativeBlock umem;
-    private final NativeBlock scratch = new NativeBlock(MMAP_OFFSETS_SIZE + 16);
+    private final NativeMemory umem;
+    private final NativeMemory scratch = new NativeMemory(MMAP_OFFSETS_SIZE + 16);
     private final Ring fill;
     private final Ring completion;
     private final Ring rx;
@@ -93,7 +94,7 @@ final class XskSocket implements AutoCloseable {
         this.frameSize = config.frameSize();
         this.txBatch = config.txBatch();
         this.counters = counters;
-        this.umem = new NativeBlock(2 * ringSize * frameSize);
+        this.umem = new NativeMemory(2 * ringSize * frameSize);
         this.freeTxFrames = new long[ringSize];
         this.txLengths = new int[ringSize];
         fd = libc.socket(XdpSyscalls.AF_XDP, XdpSyscalls.SOCK_RAW, 0);
