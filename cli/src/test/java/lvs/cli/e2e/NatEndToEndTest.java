@@ -112,13 +112,7 @@ class NatEndToEndTest {
             lab.ipvsadmOk("-a", "-u", vip, "-r", NatLab.WEB2 + ":5300", "-m");
             List<String> answers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                // A new source port per datagram, so each one is a new UDP connection.
-                NatLab.Result r = lab.exec("client", 10, "/usr/bin/python3", "-c",
-                    "import socket,sys\n"
-                        + "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(3)\n"
-                        + "s.sendto(b'ping',('" + NatLab.VIP + "',5300));d,a=s.recvfrom(2048)\n"
-                        + "print(d.decode(),a[0]+':'+str(a[1]))");
-                answers.add(r.status() == 0 ? r.out().trim() : "(failed) " + r);
+                answers.add(lab.udpPing(5300)); // a new source port: a new UDP connection
             }
             assertThat(answers).as("lvsd log:\n%s", lab.lvsdLog()).allMatch(a -> a.endsWith(" " + vip));
             assertThat(answers).anyMatch(a -> a.startsWith("web1 ping")).anyMatch(a -> a.startsWith("web2 ping"));

@@ -80,6 +80,19 @@ final class NatLab implements AutoCloseable {
     }
 
     /** A command in one of the lab's namespaces: client, director, web1, web2, lan. */
+    /**
+     * One UDP datagram "ping" from the client to VIP:port from a new source port (so a new UDP
+     * connection each time); returns "ANSWER FROM_ADDR:PORT", or "(failed) ..." when nothing came back.
+     */
+    String udpPing(int port) throws Exception {
+        Result r = exec("client", 10, "/usr/bin/python3", "-c",
+            "import socket\n"
+                + "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(3)\n"
+                + "s.sendto(b'ping',('" + VIP + "'," + port + "));d,a=s.recvfrom(2048)\n"
+                + "print(d.decode(),a[0]+':'+str(a[1]))");
+        return r.status() == 0 ? r.out().trim() : "(failed) " + r;
+    }
+
     Result exec(String role, long timeoutSeconds, String... command) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(bin("lvs-lab"), "exec", name, role));
         cmd.addAll(List.of(command));
