@@ -15,11 +15,9 @@ import lvs.model.Protocol;
 import lvs.model.RealServerSpec;
 import lvs.model.ServiceKey;
 import lvs.model.ServiceSpec;
-import lvs.model.Timeouts;
 import lvs.model.TunnelType;
 import lvs.snapshot.ServiceScheduler;
 import lvs.snapshot.TableSnapshot;
-import lvs.table.ServiceEntry;
 import lvs.table.VirtualServerTable;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
@@ -65,29 +63,6 @@ class DataPlaneChurnTest {
 
         @Override
         public void close() {
-        }
-    }
-
-    static final class TableRules implements DataPlane.Rules {
-        final VirtualServerTable table;
-
-        TableRules(VirtualServerTable table) {
-            this.table = table;
-        }
-
-        @Override
-        public List<ServiceEntry> entries() {
-            return table.entriesInDumpOrder();
-        }
-
-        @Override
-        public Timeouts timeouts() {
-            return table.timeouts();
-        }
-
-        @Override
-        public long generation() {
-            return table.generation();
         }
     }
 

@@ -103,7 +103,7 @@ class SlotGrowthTest {
     void theAgentGrowsItsArraysBeforeInstallingABiggerTable() throws Exception {
         DataPlane dp = new DataPlane(262_144, 1024);
         VirtualServerTable table = DataPlaneChurnTest.newTable(dp);
-        DataPlane.Invoker invoker = dp.invoker(new DataPlaneChurnTest.TableRules(table),
+        DataPlane.Invoker invoker = dp.invoker(new TableRules(table),
             new DataPlaneChurnTest.SilentIo(), new Forwarder[5], DataPlaneChurnTest.NO_SCHEDULER,
             List.of(DataPlaneChurnTest.NIC), Ipv4Routes.of(List.of(), List.of()), 0);
         int services = 200;

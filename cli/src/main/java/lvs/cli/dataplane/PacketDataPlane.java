@@ -6,6 +6,7 @@ import java.util.function.IntConsumer;
 import lvs.cli.daemon.LvsdOptions;
 import lvs.cli.daemon.PacketEngine;
 import lvs.dataplane.Forwarder;
+import lvs.dataplane.TableRules;
 import lvs.dataplane.net.Nic;
 import lvs.dataplane.net.NicDiscovery;
 import lvs.fwd.dr.DirectRoutingForwarder;

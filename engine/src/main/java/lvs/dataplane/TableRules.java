@@ -1,16 +1,18 @@
-package lvs.cli.dataplane;
+package lvs.dataplane;
 
 import java.util.List;
-import lvs.dataplane.DataPlane;
 import lvs.model.Timeouts;
 import lvs.table.ServiceEntry;
 import lvs.table.VirtualServerTable;
 
-/** The table as the data plane's rule source. */
-final class TableRules implements DataPlane.Rules {
+/**
+ * The virtual server table as the data plane's rule source: lvsd, and the tests that drive a data plane
+ * from a real table. {@link #onChange} wakes the snapshot thread on each change.
+ */
+public final class TableRules implements DataPlane.Rules {
     private final VirtualServerTable table;
 
-    TableRules(VirtualServerTable table) {
+    public TableRules(VirtualServerTable table) {
         this.table = table;
     }
 
