@@ -38,6 +38,8 @@ final class AfPacketSocket implements AutoCloseable {
     private final ReceiveSwitch rxSwitch; // null unless adaptive
     /** After switching to the ring: frames queued on the recvmmsg socket before the switch are still read. */
     private boolean drainRecvmmsg;
+    /** Skips recvmmsg on this socket while it was last found empty (see {@link RecvmmsgGate}). */
+    private final RecvmmsgGate gate = new RecvmmsgGate();
     private final MessageBatch tx;
     private final NativeMemory scratch = new NativeMemory(64);
     private final PacketIoCounters counters;
@@ -195,32 +197,47 @@ final class AfPacketSocket implements AutoCloseable {
         return ring != null ? "ring" : "recvmmsg";
     }
 
-    /** Receives at most {@code limit} frames without blocking and hands each to {@code handler}. */
-    int receive(FrameHandler handler, int limit) {
+    /**
+     * Receives at most {@code limit} frames without blocking and hands each to {@code handler}; {@code nowNs}
+     * is the duty cycle's time (one clock read per cycle for every socket). The recvmmsg socket is read only
+     * when its {@link RecvmmsgGate} says so; a ring is always looked at (a memory load).
+     */
+    int receive(FrameHandler handler, int limit, long nowNs) {
         if (rx == null) {
             return ring.receive(handler, info.index(), limit);
         }
         if (rxSwitch == null) {
-            return receiveBatch(handler, limit);
+            return gate.due(nowNs) ? receiveBatch(handler, limit, nowNs) : 0;
         }
         // adaptive: the ring is read always (a memory load when empty; after a switch away from it, its
         // last block retires within the timeout), the recvmmsg socket while it is the active path or
-        // still holds frames from before the switch
+        // still holds frames from before the switch, and its gate lets it
         int delivered = ring.receive(handler, info.index(), limit);
-        boolean batchCall = delivered < limit && (!rxSwitch.ringActive() || drainRecvmmsg);
+        boolean batchCall = delivered < limit && (!rxSwitch.ringActive() || drainRecvmmsg) && gate.due(nowNs);
+        // a re-check of a quiet socket reads what queued while it was skipped on purpose: that batch's size
+        // says nothing about recvmmsg falling behind, so ReceiveSwitch does not count it as a batch call
+        boolean recheck = gate.quiet();
         int n = 0;
         if (batchCall) {
             int asked = Math.min(limit - delivered, rx.count);
-            n = receiveBatch(handler, asked);
+            n = receiveBatch(handler, asked, nowNs);
             delivered += n;
             if (n < asked) {
                 drainRecvmmsg = false;
             }
         }
-        if (rxSwitch.account(delivered, batchCall && !rxSwitch.ringActive(), n, System.nanoTime())) {
+        if (rxSwitch.account(delivered, batchCall && !recheck && !rxSwitch.ringActive(), n, nowNs)) {
             switchReceivePath();
         }
         return delivered;
+    }
+
+    /**
+     * {@code poll(2)} found the recvmmsg socket readable (or with an error to collect) or not at
+     * {@code nowNs}: opens or closes its gate.
+     */
+    void polled(boolean readable, long nowNs) {
+        gate.found(readable, nowNs);
     }
 
     private void switchReceivePath() {
@@ -233,9 +250,10 @@ final class AfPacketSocket implements AutoCloseable {
         }
     }
 
-    private int receiveBatch(FrameHandler handler, int limit) {
+    private int receiveBatch(FrameHandler handler, int limit, long nowNs) {
         int n = libc.recvmmsg(fd, rx.headers.address, Math.min(limit, rx.count),
             LinuxSyscalls.MSG_DONTWAIT | LinuxSyscalls.MSG_TRUNC, 0L);
+        gate.found(n > 0, nowNs);
         if (n <= 0) {
             if (n < 0) {
                 noteErrno(LinuxSyscalls.errno());
