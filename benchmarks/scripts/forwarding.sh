@@ -18,6 +18,9 @@
 # Env: MODES="kernel nft lvs-nat lvs-dr lvs-tun" ROUNDS=2 UDP_SECONDS=5 PACED_PPS=100000 HTTP_SECONDS=5
 #      HTTP_CONNS=50 SPARSE_SECONDS=3 FLOWS=256 SWEEP="100000 150000 ..." SWEEP_SECONDS=3 WARMUP_SECONDS=5
 #      OUT=FILE (also write the result table there)
+#      BASELINE_CP=DIR (jars of another build, e.g. lvs-cli.jar and cli/target/lib/*.jar of an older
+#      commit copied into DIR): a mode named MODE-base runs MODE with lvsd and lvs-realserver from DIR,
+#      so a change is measured side by side with its baseline in one run (MODES="lvs-nat-base lvs-nat")
 #      PERF=DIR (perf record -g of the forwarder's CPU1 during each paced run: DIR/perf-MODE-ROUND.data,
 #      with a text report next to it, lvsd's JIT-compiled methods named through jcmd Compiler.perfmap)
 #
@@ -62,6 +65,7 @@ work="$(mktemp -d /tmp/lvs-forwarding.XXXXXX)"
 chmod 755 "$work"
 sock="$work/lvsd.sock"
 lvsd_pid=""
+cpdir="$work/cp"   # the jars lvsd and lvs-realserver run from: this build's copy, or BASELINE_CP (MODE-base)
 
 CLI_IP=198.18.0.10 VIP=198.18.0.11 DIR_IN=198.18.1.11 RIP1=198.18.1.12 RIP2=198.18.1.13
 CLI_DIRECT=198.18.3.2 RS_DIRECT=198.18.3.1
@@ -290,7 +294,7 @@ start_lvsd() {
     rm -f "$sock" "$work/lvsd.state"
     # not through ind(): a backgrounded function would make $! a subshell, not lvsd's JVM
     # lvsd runs from a copy of the jars: a colleague's rebuild during the run must not swap classes under it
-    ip netns exec "$D" nice -n "$BENCH_NICE" taskset -c 1 env LVSD_SOCKET="$sock" LVS_CLASSPATH="$work/cp/*" "$root/bin/lvsd" --socket "$sock" --state-file "$work/lvsd.state" "$@" \
+    ip netns exec "$D" nice -n "$BENCH_NICE" taskset -c 1 env LVSD_SOCKET="$sock" LVS_CLASSPATH="$cpdir/*" "$root/bin/lvsd" --socket "$sock" --state-file "$work/lvsd.state" "$@" \
         >>"$work/lvsd.log" 2>&1 &
     lvsd_pid=$!
     local i
@@ -385,7 +389,7 @@ teardown_lvs-nat-xdp-generic() { teardown_lvs; }
 # DR and TUN: bin/lvs-realserver prepares the real server (VIP on lo, arp_ignore/arp_announce; for
 # TUN also the decapsulator: this kernel has no ipip module, so it is lvs-realserver's user-space one,
 # a JVM on CPU0). Replies go straight to the client over c9/r9, as in a real DR/TUN cluster.
-realserver() { inr env LVS_REALSERVER_STATE_DIR="$work/rs-state" LVS_CLASSPATH="$work/cp/*" "$root/bin/lvs-realserver" "$@"; }
+realserver() { inr env LVS_REALSERVER_STATE_DIR="$work/rs-state" LVS_CLASSPATH="$cpdir/*" "$root/bin/lvs-realserver" "$@"; }
 setup_direct() {
     local mode="$1" flag="$2"
     realserver start --vip $VIP --mode "$mode" --interface r0 >"$work/realserver-$mode.log" 2>&1 \
@@ -409,8 +413,14 @@ echo "# uptime before: $(uptime)"
 for round in $(seq 1 "$ROUNDS"); do
     for mode in $MODES; do
         echo "== round $round: $mode (load $(load1))"
-        "setup_$mode" || { echo "  skipped: setup failed"; continue; }
-        read -r dst url < <("target_$mode")
+        # MODE-base: MODE with the baseline's jars; results keep the name MODE-base
+        fn="${mode%-base}" cpdir="$work/cp"
+        if [ "$fn" != "$mode" ]; then
+            [ -f "${BASELINE_CP:-}/lvs-cli.jar" ] || { echo "  skipped: $mode needs BASELINE_CP=DIR with lvs-cli.jar"; continue; }
+            cpdir="$BASELINE_CP"
+        fi
+        "setup_$fn" || { echo "  skipped: setup failed"; continue; }
+        read -r dst url < <("target_$fn")
         # reachability check, then JIT/caches warm: a short bounded blast
         inc curl -s -m 3 -o /dev/null -w '  curl %{http_code}\n' "$url" || echo "  curl failed"
         inc nice -n "$BENCH_NICE" taskset -c 0 "$work/udpblast" c0 $MAC_C0 $MAC_D0 $CLI_IP "$dst" $UDP_PORT "$FLOWS" "$WARMUP_SECONDS" 2000000 "$WARMUP_PPS" >/dev/null
@@ -419,7 +429,7 @@ for round in $(seq 1 "$ROUNDS"); do
         udp_sweep "$mode" "$dst"
         http_run "$mode" "$url"
         sparse_run "$mode" "$url"
-        "teardown_$mode"
+        "teardown_$fn"
     done
 done
 echo "# uptime after: $(uptime)"
