@@ -26,7 +26,7 @@ final class MessageBatch {
     MessageBatch(int count, int slotSize) {
         this.count = count;
         this.slotSize = slotSize;
-        frames = new NativeMemory(count * slotSize);
+        frames = NativeMemory.mapped(count * slotSize); // slots sized for GSO frames: mostly untouched
         iovecBase = count * MMSGHDR_SIZE;
         headers = new NativeMemory(iovecBase + count * IOVEC_SIZE);
         for (int i = 0; i < count; i++) {
