@@ -213,10 +213,8 @@ final class AfPacketSocket implements AutoCloseable {
         // last block retires within the timeout), the recvmmsg socket while it is the active path or
         // still holds frames from before the switch, and its gate lets it
         int delivered = ring.receive(handler, info.index(), limit);
-        boolean batchCall = delivered < limit && (!rxSwitch.ringActive() || drainRecvmmsg) && gate.due(nowNs);
-        // a re-check of a quiet socket reads what queued while it was skipped on purpose: that batch's size
-        // says nothing about recvmmsg falling behind, so ReceiveSwitch does not count it as a batch call
-        boolean recheck = gate.quiet();
+        boolean wanted = delivered < limit && (!rxSwitch.ringActive() || drainRecvmmsg);
+        boolean batchCall = wanted && gate.due(nowNs);
         int n = 0;
         if (batchCall) {
             int asked = Math.min(limit - delivered, rx.count);
@@ -226,7 +224,10 @@ final class AfPacketSocket implements AutoCloseable {
                 drainRecvmmsg = false;
             }
         }
-        if (rxSwitch.account(delivered, batchCall && !recheck && !rxSwitch.ringActive(), n, nowNs)) {
+        // a read the gate skipped counts as the empty read it stands for (and a re-check's batch as read):
+        // ReceiveSwitch's frames per read stay those of a read every cycle, the measure its thresholds were
+        // set with; not counting the skips would raise the average and move interfaces to the ring sooner
+        if (rxSwitch.account(delivered, wanted && !rxSwitch.ringActive(), n, nowNs)) {
             switchReceivePath();
         }
         return delivered;

@@ -28,11 +28,6 @@ final class RecvmmsgGate {
         return !quiet || nowNs - quietSinceNs >= RECHECK_NS;
     }
 
-    /** True while the socket was last found empty (a read now is a re-check, not a regular read). */
-    boolean quiet() {
-        return quiet;
-    }
-
     /**
      * Records what a {@code recvmmsg} or a {@code poll(2)} found at {@code nowNs}: frames (or an error or
      * hang-up to collect: {@code readable}) or nothing.
