@@ -148,7 +148,10 @@ if [ -n "${HISTO:-}" ]; then    # HISTO=1: the 15 largest classes on the heap (l
     histo_rows=$([ "$HISTO" -gt 1 ] 2>/dev/null && echo "$HISTO" || echo 15)
     jcmd "$lvsd_pid" GC.class_histogram 2>/dev/null | sed -n "3,$((histo_rows + 2))p;\$p" | sed 's/^/# histo: /'
 fi
-if [ -n "${NMT:-}" ]; then    # LVSD_JAVA_OPTS=-XX:NativeMemoryTracking=summary NMT=1: where the RSS goes
+if [ -n "${NMT:-}" ]; then    # LVSD_JAVA_OPTS=-XX:NativeMemoryTracking=summary NMT=1: where the RSS goes (NMT=detail with =detail: also the full report)
+    [ "$NMT" = detail ] && jcmd "$lvsd_pid" VM.native_memory detail >"/tmp/lvsd-nmt-detail-$$.txt" 2>/dev/null && \
+        cp "/proc/$lvsd_pid/smaps" "/tmp/lvsd-smaps-$$.txt" && \
+        echo "# nmt detail: /tmp/lvsd-nmt-detail-$$.txt, smaps: /tmp/lvsd-smaps-$$.txt"
     jcmd "$lvsd_pid" VM.native_memory summary 2>/dev/null | grep -E '^(Total|-\s+\w)|committed=' | grep -E 'Total|^-' | sed 's/^/# nmt: /'
     awk '/^[0-9a-f]/ { name=$6 } /^Rss:/ { rss[name]+=$2 } END { for (n in rss) if (rss[n] > 4096) printf "# smaps: %8.1f MiB %s\n", rss[n]/1024, (n == "" ? "[anon]" : n) }' "/proc/$lvsd_pid/smaps" | sort -k3 -nr | head -8
 fi
