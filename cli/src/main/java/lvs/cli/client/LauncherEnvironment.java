@@ -13,7 +13,7 @@ import java.util.Set;
  * client is started without the launcher, comes from {@link System#getenv}.
  */
 final class LauncherEnvironment extends AbstractMap<String, String> {
-    /** What bin/ipvsadm passes as properties; keep in step with its {@code env_props}. */
+    /** What bin/ipvsadm passes as properties; keep in step with its {@code -Dlvs.env.*} flags. */
     private static final String[] PASSED = {"LVSD_SOCKET", "IPVSADM_ARGV0", "LVS_CLIENT_TRAINING"};
 
     private final boolean fromLauncher = "launcher".equals(System.getProperty("lvs.env"));
