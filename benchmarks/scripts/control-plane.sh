@@ -9,6 +9,7 @@
 # Env: SERVICES=10000 REALS=10 REPEAT=3 CONTROL_ONLY=0 LVSD_JAVA_OPTS (extra JVM flags for lvsd)
 #      LVSD_JARS=DIR (lvsd's jars from DIR/lvs-cli.jar and DIR/lib), GCLOG=1, HISTO=1, NMT=1 (see below)
 #      PROFILE=1 (JFR recording of lvsd during the -R and -Ln runs, kept in $OUT_DIR or printed path)
+#      THREADS=1 (each -R's lvsd CPU by thread group: request thread, snapshot compiler, JIT, GC, ...)
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd -P)"
 SERVICES="${SERVICES:-10000}"
@@ -72,6 +73,20 @@ lines=$(wc -l <"$work/rules")
 
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 cpu_ms() { awk '{ sub(/.*\) /, ""); print ($12 + $13) * 10 }' "/proc/$lvsd_pid/stat"; }   # lvsd utime+stime
+# THREADS=1: CPU ms per thread, "tid name" keyed, from /proc/PID/task (utime+stime, clock ticks of 10 ms)
+thread_cpu() {
+    local t
+    for t in /proc/"$lvsd_pid"/task/*; do
+        awk -v tid="${t##*/}" -v name="$(tr ' ' _ <"$t/comm" 2>/dev/null)" '{ sub(/.*\) /, ""); print tid, name, ($12 + $13) * 10 }' "$t/stat" 2>/dev/null
+    done
+}
+# Differences of two thread_cpu snapshots, summed by thread group (digits dropped: "C2_CompilerThre0"
+# and "C2_CompilerThre1" are one group), largest first.
+thread_cpu_diff() {
+    awk 'NR == FNR { before[$1] = $3; next } { n = $2; gsub(/[0-9]+$/, "", n); cpu[n] += $3 - before[$1] }
+         END { for (n in cpu) if (cpu[n] > 0) printf "%d %s\n", cpu[n], n }' "$1" "$2" | sort -nr | head -12 |
+        awk '{ printf "%s%s %d ms", (NR > 1 ? ", " : "#   threads: "), $2, $1 } END { print "" }'
+}
 status() { awk -v k="$1" '$1 == k":" { printf "%.1f", $2 / 1024 }' "/proc/$lvsd_pid/status"; }
 ipvsadm() { ip netns exec "$ns" env LVSD_SOCKET="$sock" "$root/bin/ipvsadm" "$@"; }
 results="$work/results.md"
@@ -103,9 +118,15 @@ echo "| step | wall ms | lvsd CPU ms (all threads) | lvsd VmRSS MiB | lvsd VmHWM
 echo "|---|---|---|---|---|---|" | tee -a "$results"
 for run in $(seq 1 "$REPEAT"); do
     [ "$run" -gt 1 ] && ipvsadm -C
+    [ -n "${THREADS:-}" ] && thread_cpu >"$work/threads.before"
     t=$(date +%s%N); c=$(cpu_ms)
     ipvsadm -R <"$work/rules"
     row "-R $lines lines (run $run$([ "$run" = 1 ] && echo ", lvsd fresh"))" "$(ms_since "$t")" "$(( $(cpu_ms) - c ))" "$(status VmRSS)" "$(status VmHWM)" "$(cut -d' ' -f1 /proc/loadavg)"
+    if [ -n "${THREADS:-}" ]; then
+        sleep 1    # the group commit's last save and the snapshot compile after the restore
+        thread_cpu >"$work/threads.after"
+        thread_cpu_diff "$work/threads.before" "$work/threads.after"
+    fi
     for l in 1 2; do
         t=$(date +%s%N); c=$(cpu_ms)
         ipvsadm -Ln >"$work/list"
