@@ -1,6 +1,7 @@
 package lvs.dataplane;
 
 import java.util.concurrent.atomic.AtomicLongArray;
+import lvs.packet.ParseVerdict;
 
 /**
  * Why packets were dropped or what the data plane did besides forwarding, one counter each; written
@@ -15,6 +16,7 @@ public final class DataPlaneEvents {
     public static final int DROPPED_UNMATCHED_REPLY = 5;
     public static final int DROPPED_NO_DESTINATION = 6;
     public static final int DROPPED_TABLE_FULL = 7;
+    /** A frame addressed to the director that does not parse; by reason in {@link #malformed(int)}. */
     public static final int DROPPED_MALFORMED = 8;
     public static final int DROPPED_TX_FAILED = 9;
     public static final int ARP_REQUESTS_SENT = 10;
@@ -46,13 +48,26 @@ public final class DataPlaneEvents {
     };
 
     private final AtomicLongArray counts = new AtomicLongArray(COUNT);
+    /** {@link #DROPPED_MALFORMED} split by {@link ParseVerdict}. */
+    private final AtomicLongArray malformed = new AtomicLongArray(ParseVerdict.COUNT);
 
     void count(int event) {
         counts.setRelease(event, counts.getPlain(event) + 1);
     }
 
+    /** A malformed frame dropped for {@code verdict} (one of {@link ParseVerdict#isMalformed}'s). */
+    void countMalformed(int verdict) {
+        count(DROPPED_MALFORMED);
+        malformed.setRelease(verdict, malformed.getPlain(verdict) + 1);
+    }
+
     public long get(int event) {
         return counts.getAcquire(event);
+    }
+
+    /** Malformed frames dropped for {@code verdict} (a {@link ParseVerdict}). */
+    public long malformed(int verdict) {
+        return malformed.getAcquire(verdict);
     }
 
     public static String name(int event) {
@@ -65,8 +80,25 @@ public final class DataPlaneEvents {
         for (int i = 0; i < COUNT; i++) {
             if (get(i) != 0) {
                 sb.append(sb.length() == 0 ? "" : " ").append(NAMES[i]).append('=').append(get(i));
+                if (i == DROPPED_MALFORMED) {
+                    appendMalformedByReason(sb);
+                }
             }
         }
         return sb.toString();
+    }
+
+    /** " (bad_ihl=2 fragment=1)": the non-zero reasons. */
+    private void appendMalformedByReason(StringBuilder sb) {
+        String separator = " (";
+        for (int v = 0; v < ParseVerdict.COUNT; v++) {
+            if (malformed(v) != 0) {
+                sb.append(separator).append(ParseVerdict.name(v)).append('=').append(malformed(v));
+                separator = " ";
+            }
+        }
+        if (!separator.equals(" (")) {
+            sb.append(')');
+        }
     }
 }

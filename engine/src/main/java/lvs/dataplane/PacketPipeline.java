@@ -140,7 +140,11 @@ final class PacketPipeline {
             arp.onArp(s, nic, buffer, offset + EthernetFrame.HEADER_LENGTH, length - EthernetFrame.HEADER_LENGTH);
             return;
         }
-        if (!ParseVerdict.hasFlowKey(verdict) || flow.vlanId() != FlowKey.ABSENT) {
+        if (!ParseVerdict.hasFlowKey(verdict)) {
+            countIfMalformed(verdict, nic, buffer, offset, length);
+            return;
+        }
+        if (flow.vlanId() != FlowKey.ABSENT) {
             return; // not ours: the kernel has its own copy
         }
         AddressFamilyPath family = flow.isIpv4() ? ipv4 : flow.isIpv6() ? ipv6 : null;
@@ -192,6 +196,24 @@ final class PacketPipeline {
             return; // only a SYN starts a TCP connection; the guard keeps the kernel from answering
         }
         scheduleAndForward(s, service, buffer, offset, checksumPartial, nowNs, nowMs);
+    }
+
+    /**
+     * Counts a frame that does not parse, by reason, when it was sent to this NIC (or is too short to
+     * say where it was sent): broadcasts and other hosts' frames that happen to be malformed (a DHCP
+     * client's, say) are not the director's to count. The kernel's copy meets its own checks.
+     */
+    private void countIfMalformed(int verdict, Nic nic, MutableDirectBuffer buffer, int offset, int length) {
+        if (!ParseVerdict.isMalformed(verdict)) {
+            return;
+        }
+        if (length >= EthernetFrame.HEADER_LENGTH) {
+            ethernet.wrap(buffer, offset, length);
+            if (ethernet.destination() != nic.mac()) {
+                return;
+            }
+        }
+        events.countMalformed(verdict);
     }
 
     /**
