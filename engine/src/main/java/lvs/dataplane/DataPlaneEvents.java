@@ -36,7 +36,12 @@ public final class DataPlaneEvents {
     public static final int ICMP_PACKET_TOO_BIG_SENT = 19;
     /** A new packet for a {@code --pe sip} service that is not UDP or has no usable Call-ID (the kernel drops it). */
     public static final int DROPPED_NO_PE_DATA = 20;
-    public static final int COUNT = 21;
+    /**
+     * An ICMP error about a connection whose ICMP checksum does not verify (and that no offload metadata
+     * vouches for): the kernel's ip_vs_in_icmp leaves it to the local stack, which drops it.
+     */
+    public static final int DROPPED_BAD_ICMP_CHECKSUM = 21;
+    public static final int COUNT = 22;
 
     private static final String[] NAMES = {
         "forwarded_to_real_server", "forwarded_to_client", "dropped_ttl_expired", "dropped_no_neighbour",
@@ -44,7 +49,7 @@ public final class DataPlaneEvents {
         "dropped_malformed", "dropped_tx_failed", "arp_requests_sent", "arp_replies_sent",
         "connections_created", "connections_expired", "dropped_unsupported", "icmp_frag_needed_sent",
         "dropped_internal_error", "snapshot_install_failed", "icmp_time_exceeded_sent", "icmp_packet_too_big_sent",
-        "dropped_no_pe_data",
+        "dropped_no_pe_data", "dropped_bad_icmp_checksum",
     };
 
     private final AtomicLongArray counts = new AtomicLongArray(COUNT);

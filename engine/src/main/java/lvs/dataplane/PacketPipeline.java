@@ -9,6 +9,7 @@ import lvs.dataplane.net.NeighbourTable;
 import lvs.dataplane.net.Nic;
 import lvs.io.Offload;
 import lvs.model.ServiceFlags;
+import lvs.packet.Checksum;
 import lvs.packet.EthernetFrame;
 import lvs.packet.FlowKey;
 import lvs.packet.PacketParser;
@@ -30,6 +31,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class PacketPipeline {
     private static final int TCP = 6;
     private static final int UDP = 17;
+    private static final int ICMPV6 = 58;
     private static final int TCP_SYN = 0x02;
     private static final int TCP_RST = 0x04;
 
@@ -436,6 +438,10 @@ final class PacketPipeline {
         if (!path.readQuoted(buffer, flow, q)) {
             return;
         }
+        if (Offload.flags(offload) == 0 && !icmpChecksumVerifies(buffer)) {
+            events.count(DataPlaneEvents.DROPPED_BAD_ICMP_CHECKSUM);
+            return;
+        }
         int af = path.family();
         ConnectionTable t = connections.table();
         // Our reply VIP:vport -> client was refused somewhere: the quoted packet's destination is the client.
@@ -449,6 +455,20 @@ final class PacketPipeline {
         if (e != ConnectionTable.NOT_FOUND) {
             toClient(s, e, buffer, offset, partial, nowNs, nowMs);
         }
+    }
+
+    /**
+     * Whether the ICMP (IPv4) or ICMPv6 (with its pseudo-header) checksum of the frame verifies. The
+     * kernel checks it before it translates or forwards an error for a connection (ip_vs_in_icmp,
+     * ip_vs_out_icmp), unless the device vouched for it; a damaged error must not reach a real server or
+     * a client as if it were sound (NAT would even rewrite a valid checksum over it).
+     */
+    private boolean icmpChecksumVerifies(MutableDirectBuffer buffer) {
+        int l4 = flow.l4Offset();
+        int length = flow.packetEnd() - l4;
+        long pseudo = flow.isIpv4() ? 0
+            : Checksum.pseudoHeaderV6(flow.srcHi(), flow.srcLo(), flow.dstHi(), flow.dstLo(), ICMPV6, length);
+        return Checksum.verifies(buffer, l4, length, pseudo);
     }
 
     private void send(TableSnapshot s, int verdict, int route, long mac, MutableDirectBuffer buffer, int offset,

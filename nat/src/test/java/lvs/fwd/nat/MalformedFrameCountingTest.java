@@ -144,4 +144,28 @@ class MalformedFrameCountingTest {
         assertThat(director.send(D0, new UnsafeBuffer(unicast))).isEmpty();
         assertThat(director.dataPlane().events().malformed(ParseVerdict.BAD_IP_CHECKSUM)).isEqualTo(1);
     }
+
+    /**
+     * An ICMP error about a connection is translated only when its checksum verifies, as the kernel's
+     * ip_vs_in_icmp checks it first; NAT would otherwise write a valid checksum over the damage.
+     */
+    @Test
+    void anIcmpErrorWithABadChecksumIsNotTranslated() {
+        assertThat(director.send(D0, new UnsafeBuffer(syn()))).hasSize(1); // the connection, to web1
+        byte[] error = TestDirector.fromClient(CLIENT, VIP).icmp(3, 3, 0).payloadFromIp(
+            PacketBuilder.frame().eth(D0_MAC, CLIENT_MAC).ipv4(VIP, CLIENT).tcp(80, 40000).flags(TcpHeader.ACK).build(),
+            28).bytes();
+        byte[] damaged = error.clone();
+        damaged[36] ^= (byte) 0x80; // the ICMP checksum's high byte
+        assertThat(director.send(D0, new UnsafeBuffer(damaged))).isEmpty();
+        assertThat(director.dataPlane().events().get(DataPlaneEvents.DROPPED_BAD_ICMP_CHECKSUM)).isEqualTo(1);
+        // intact, it goes to web1, translated
+        List<lvs.fixtures.io.InMemoryPacketIo.Frame> out = director.send(D0, new UnsafeBuffer(error));
+        assertThat(out).hasSize(1);
+        assertThat(TestDirector.ipDestination(out.get(0))).isEqualTo("198.18.1.12");
+        // a device that vouched for the checksum (CHECKSUM_UNNECESSARY) is believed, as by the kernel
+        assertThat(director.send(D0, new UnsafeBuffer(damaged.clone()),
+            lvs.io.Offload.of(lvs.io.Offload.FLAG_DATA_VALID, 0, 0, 0, 0))).hasSize(1);
+        assertThat(director.dataPlane().events().get(DataPlaneEvents.DROPPED_BAD_ICMP_CHECKSUM)).isEqualTo(1);
+    }
 }
