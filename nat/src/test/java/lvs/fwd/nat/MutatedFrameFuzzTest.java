@@ -54,13 +54,7 @@ class MutatedFrameFuzzTest {
         String web2 = "198.18.1.13";
         TestDirector director = TestDirector.ipv4(vip).forwarder(ForwardingMethod.MASQUERADE, new MasqueradeForwarder())
             .entries(rules(vip, web1, web2)).start(client, CLIENT_MAC, web1, WEB1_MAC, web2, WEB2_MAC);
-        // the connections the replies and ICMP errors below belong to: 40000 to web2 (wrr's first pick), UDP to web1
-        assertThat(director.send(D0, TestDirector.fromClient(client, vip).tcp(40000, 80).flags(TcpHeader.SYN).build()))
-            .hasSize(1);
-        assertThat(director.send(D0, TestDirector.fromClient(client, vip).udp(40053, 53).build())).hasSize(1);
-
-        DamagedFrameFuzz fuzz = new DamagedFrameFuzz(director);
-        seedClientAndReplies(fuzz, client, vip, web1, web2);
+        DamagedFrameFuzz fuzz = withConnectionsAndCommonSeeds(director, client, vip, web1, web2);
         fuzz.seed("client data, VLAN", D0, PacketBuilder.frame().eth(CLIENT_MAC, D0_MAC).vlan(7).ipv4(client, vip)
             .tcp(40000, 80).flags(TcpHeader.ACK).payload("x"));
         fuzz.seed("client SYN, IP options", D0, PacketBuilder.frame().eth(CLIENT_MAC, D0_MAC).ipv4(client, vip)
@@ -95,12 +89,7 @@ class MutatedFrameFuzzTest {
         String web2 = "2001:2:0:1::13";
         TestDirector director = TestDirector.ipv6(vip).forwarder(ForwardingMethod.MASQUERADE, new MasqueradeForwarder())
             .entries(rules(vip, web1, web2)).start(client, CLIENT_MAC, web1, WEB1_MAC, web2, WEB2_MAC);
-        assertThat(director.send(D0, TestDirector.fromClient(client, vip).tcp(40000, 80).flags(TcpHeader.SYN).build()))
-            .hasSize(1);
-        assertThat(director.send(D0, TestDirector.fromClient(client, vip).udp(40053, 53).build())).hasSize(1);
-
-        DamagedFrameFuzz fuzz = new DamagedFrameFuzz(director);
-        seedClientAndReplies(fuzz, client, vip, web1, web2);
+        DamagedFrameFuzz fuzz = withConnectionsAndCommonSeeds(director, client, vip, web1, web2);
         fuzz.seed("client packet too big", D0, TestDirector.fromClient(client, vip).icmp(2, 0, 1280).payloadFromIp(
             PacketBuilder.frame().eth(D0_MAC, CLIENT_MAC).ip(vip, client).tcp(80, 40000).flags(TcpHeader.ACK)
                 .payloadOfLength(1400).build(), 48));
@@ -121,9 +110,17 @@ class MutatedFrameFuzzTest {
         assertThat(outcome.malformedReasons()).as(director.dataPlane().events().toString()).isGreaterThanOrEqualTo(5);
     }
 
-    /** The frames both families share: client traffic to the VIP, and the real servers' replies. */
-    private static void seedClientAndReplies(DamagedFrameFuzz fuzz, String client, String vip, String web1,
-                                             String web2) {
+    /**
+     * Opens the connections the replies and ICMP errors belong to (client port 40000 to web2, wrr's first
+     * pick; UDP 40053 to web1) and seeds the frames both families share: client traffic to the VIP and
+     * the real servers' replies.
+     */
+    private static DamagedFrameFuzz withConnectionsAndCommonSeeds(TestDirector director, String client, String vip,
+                                                                  String web1, String web2) {
+        assertThat(director.send(D0, TestDirector.fromClient(client, vip).tcp(40000, 80).flags(TcpHeader.SYN).build()))
+            .hasSize(1);
+        assertThat(director.send(D0, TestDirector.fromClient(client, vip).udp(40053, 53).build())).hasSize(1);
+        DamagedFrameFuzz fuzz = new DamagedFrameFuzz(director);
         fuzz.seed("client SYN", D0, TestDirector.fromClient(client, vip).tcp(40001, 80).flags(TcpHeader.SYN));
         fuzz.seed("client data", D0, TestDirector.fromClient(client, vip).tcp(40000, 80)
             .flags(TcpHeader.ACK | TcpHeader.PSH).payload("GET / HTTP/1.0\r\n\r\n"));
@@ -146,5 +143,6 @@ class MutatedFrameFuzzTest {
             .payload("answer"));
         fuzz.seed("web1 stray reply", D1, PacketBuilder.frame().eth(WEB1_MAC, D1_MAC).ip(web1, client)
             .tcp(8080, 45000).flags(TcpHeader.ACK));
+        return fuzz;
     }
 }
