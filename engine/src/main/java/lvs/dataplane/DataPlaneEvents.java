@@ -95,14 +95,14 @@ public final class DataPlaneEvents {
 
     /** " (bad_ihl=2 fragment=1)": the non-zero reasons. */
     private void appendMalformedByReason(StringBuilder sb) {
-        String separator = " (";
+        boolean any = false;
         for (int v = 0; v < ParseVerdict.COUNT; v++) {
             if (malformed(v) != 0) {
-                sb.append(separator).append(ParseVerdict.name(v)).append('=').append(malformed(v));
-                separator = " ";
+                sb.append(any ? " " : " (").append(ParseVerdict.name(v)).append('=').append(malformed(v));
+                any = true;
             }
         }
-        if (!separator.equals(" (")) {
+        if (any) {
             sb.append(')');
         }
     }
