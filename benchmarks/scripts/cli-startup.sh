@@ -56,13 +56,20 @@ $ipvsadm -Ln
 # hyperfine itself runs inside the namespace, so hello-world and ipvsadm start alike: no
 # `ip netns exec` (a mount-namespace set-up of several ms) charged to one side only.
 inside="$root/bin/ipvsadm"
+# For comparison, the client as bin/ipvsadm starts it but on the JDK's own Unix-domain SocketChannel
+# (-Dlvs.client.jdkSocket=true), the transport it used before LibattachBridge: same flags, same archive.
+jsa="$(ls "$root"/cli/target/cds/ipvsadm-"$(v="${JAVA_HOME:-system}"; echo "${v//\//_}")".jsa)"
+jdk_socket="$java $flags -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider -Dlvs.env=launcher"
+jdk_socket+=" -Dlvs.env.LVSD_SOCKET=$sock -Dlvs.client.jdkSocket=true -XX:SharedArchiveFile=$jsa -cp $root/cli/target/lvs-cli.jar"
+jdk_socket+=" lvs.cli.client.IpvsadmClient -Ln"
 del="$inside -D -t 198.18.0.99:80 2>/dev/null; true"
 echo "uptime before: $(uptime)"
 ip netns exec "$ns" env LVSD_SOCKET="$sock" hyperfine --warmup 5 --runs "$runs" --export-markdown "$work/result.md" --export-json "$work/result.json" \
-    --prepare true --prepare "$del" --prepare "$del" \
+    --prepare true --prepare "$del" --prepare "$del" --prepare "$del" \
     -n "hello-world (same JVM + flags + AppCDS)" "$hello" \
     -n "ipvsadm -Ln (2 services)" "$inside -Ln" \
-    -n "ipvsadm -A" "$inside -A -t 198.18.0.99:80 -s rr"
+    -n "ipvsadm -A" "$inside -A -t 198.18.0.99:80 -s rr" \
+    -n "client -Ln on the JDK's SocketChannel (before)" "$jdk_socket"
 echo "uptime after: $(uptime)"
 cat "$work/result.md"
 python3 - "$work/result.json" <<'PY'

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,6 +28,8 @@ public final class IpvsadmClient {
     public static final String DEFAULT_SOCKET = "/run/lvsd/lvsd.sock";
     static final String ENOTROOT = "Permission denied (you must be root)";
     static final String ENOIPVS = "Protocol not available";
+    /** {@code -Dlvs.client.jdkSocket=true}: always use the JDK's SocketChannel (tests, benchmarks). */
+    static final String JDK_SOCKET_PROPERTY = "lvs.client.jdkSocket";
     private static final String ARE_YOU_SURE =
         "Are you sure that IP Virtual Server is built in the kernel or as module?\n";
 
@@ -55,14 +58,18 @@ public final class IpvsadmClient {
         // SocketChannel initialises the JDK's whole inet socket layer (sun.nio.ch.Net, InetAddress,
         // jdk.net socket options: ~3 ms of a ~50 ms run) only to shut down a Unix socket.
         client.closeSocketWhenDone = false;
-        System.exit(client.run(args));
+        int status = client.run(args);
+        // Everything is written (unbuffered streams) and the client registers no shutdown hooks, so the
+        // JVM may stop at once: System.exit would first run the JDK's exit bookkeeping, which on JDK 21+
+        // starts the System.Logger machinery to log the call (~5 ms of a ~35 ms run on JDK 25).
+        Runtime.getRuntime().halt(status);
     }
 
     /** One ipvsadm invocation; returns its exit status. */
     public int run(String[] args) {
         String socket = env.getOrDefault("LVSD_SOCKET", DEFAULT_SOCKET);
         String argv0 = env.getOrDefault("IPVSADM_ARGV0", "ipvsadm");
-        SocketChannel ch;
+        ByteChannel ch;
         try {
             ch = connectTo(socket);
         } catch (IOException e) {
@@ -83,7 +90,7 @@ public final class IpvsadmClient {
     }
 
     /** Like ipvsadm's failed ipvs_init(): a non-root caller is refused; root starts lvsd, as ipvsadm loads ip_vs. */
-    private SocketChannel connectAfterFailure(String socket, IOException first) {
+    private ByteChannel connectAfterFailure(String socket, IOException first) {
         if (isPermissionDenied(first) || !isRoot()) {
             initFailed(ENOTROOT, null);
             return null;
@@ -102,8 +109,21 @@ public final class IpvsadmClient {
         }
     }
 
-    /** Connects to lvsd's socket (blocking). */
-    public static SocketChannel connectTo(String socket) throws IOException {
+    /**
+     * Connects to lvsd's socket (blocking): through libattach when this JDK allows it (the fast start,
+     * see {@link LibattachBridge}), else with the JDK's Unix-domain {@code SocketChannel}.
+     */
+    public static ByteChannel connectTo(String socket) throws IOException {
+        UnixSocketCalls calls = LibattachChannel.fits(socket) && !Boolean.getBoolean(JDK_SOCKET_PROPERTY)
+            ? LibattachBridge.calls() : null;
+        if (calls != null) {
+            return LibattachChannel.connect(calls, socket);
+        }
+        return connectWithSocketChannel(socket);
+    }
+
+    /** The JDK's own way: its first use costs the client ~12 ms of security-provider set-up. */
+    static SocketChannel connectWithSocketChannel(String socket) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             ch.connect(UnixDomainSocketAddress.of(Path.of(socket)));
@@ -114,7 +134,7 @@ public final class IpvsadmClient {
         }
     }
 
-    private int converse(SocketChannel ch, String argv0, String[] args) throws IOException {
+    private int converse(ByteChannel ch, String argv0, String[] args) throws IOException {
         byte[] request = Frames.encodeRequest(argv0, args);
         try {
             Frames.write(ch, Frames.REQUEST, request, 0, request.length);
@@ -148,7 +168,7 @@ public final class IpvsadmClient {
     }
 
     /** Answers one READ_STDIN: whatever one read() gives, or an empty frame at end of file. */
-    private void sendStdin(SocketChannel ch, int max, byte[] buf) throws IOException {
+    private void sendStdin(ByteChannel ch, int max, byte[] buf) throws IOException {
         int want = Math.max(1, Math.min(max, buf.length));
         int n;
         try {
@@ -159,7 +179,7 @@ public final class IpvsadmClient {
         Frames.write(ch, Frames.STDIN, buf, 0, Math.max(n, 0));
     }
 
-    private static void closeQuietly(SocketChannel ch) {
+    private static void closeQuietly(ByteChannel ch) {
         try {
             ch.close();
         } catch (IOException ignored) {

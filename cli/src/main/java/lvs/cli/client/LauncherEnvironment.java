@@ -23,7 +23,7 @@ final class LauncherEnvironment extends AbstractMap<String, String> {
         if (fromLauncher && name instanceof String) {
             for (String passed : PASSED) {
                 if (passed.equals(name)) {
-                    return System.getProperty("lvs.env." + passed);
+                    return System.getProperty("lvs.env.".concat(passed)); // no "+": an indy concat costs ms at start-up
                 }
             }
         }

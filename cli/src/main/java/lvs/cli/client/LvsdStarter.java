@@ -2,7 +2,7 @@ package lvs.cli.client;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,7 +60,7 @@ final class LvsdStarter {
         }
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;
         while (System.currentTimeMillis() < deadline) {
-            try (SocketChannel ignored = IpvsadmClient.connectTo(socket)) {
+            try (ByteChannel ignored = IpvsadmClient.connectTo(socket)) {
                 return null;
             } catch (IOException notYet) {
                 // keep waiting
