@@ -122,8 +122,11 @@ public final class IpvsadmClient {
         return connectWithSocketChannel(socket);
     }
 
-    /** The JDK's own way: its first use costs the client ~12 ms of security-provider set-up. */
-    static SocketChannel connectWithSocketChannel(String socket) throws IOException {
+    /**
+     * The JDK's own way: its first use costs ~12 ms of security-provider set-up, nothing to a daemon
+     * (lvsd uses this, so the libattach bridge never lives in its JVM).
+     */
+    public static SocketChannel connectWithSocketChannel(String socket) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             ch.connect(UnixDomainSocketAddress.of(Path.of(socket)));

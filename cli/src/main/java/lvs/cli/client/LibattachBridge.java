@@ -18,12 +18,13 @@ import java.io.ByteArrayOutputStream;
  * (the real one, in module {@code jdk.attach}, is never loaded), declares the five functions as its
  * static native methods, and loads {@code libattach} from that class. The class also implements
  * {@link UnixSocketCalls} and hands its instance over when initialised, so the client calls it without
- * reflection. Its bytes are written here rather
- * than read from the jar: a resource read costs 2 to 5 ms at start-up, this costs microseconds.
+ * reflection. Its bytes are written here rather than read from the jar: a resource read costs 2 to 5 ms
+ * at start-up, this costs microseconds.
  *
- * <p>The functions' signatures have been the same from JDK 9 through 25 (both JDKs on these machines
- * are checked by {@code LibattachChannelTest}). If anything fails (another JDK, a missing library), {@link #calls}
- * returns null and the client uses the JDK's {@code SocketChannel}: slower to start, same behaviour.
+ * <p>The functions are the same in JDK 17 and 25, the two JDKs of these machines ({@code
+ * LibattachChannelTest} runs a client on every JDK it finds). If anything fails (another JDK, a missing
+ * library), {@link #calls} returns null and the client uses the JDK's {@code SocketChannel}: slower to
+ * start, same behaviour. Only the thin client uses this; lvsd keeps the JDK's channel.
  */
 final class LibattachBridge {
     /** The name libattach's JNI symbols are bound to. */

@@ -1,7 +1,7 @@
 package lvs.cli.daemon;
 
 import java.io.IOException;
-import java.nio.channels.ByteChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -129,7 +129,7 @@ public final class Lvsd {
     }
 
     private static boolean answers(Path socket) {
-        try (ByteChannel ignored = IpvsadmClient.connectTo(socket.toString())) {
+        try (SocketChannel ignored = IpvsadmClient.connectWithSocketChannel(socket.toString())) {
             return true;
         } catch (IOException e) {
             return false;
