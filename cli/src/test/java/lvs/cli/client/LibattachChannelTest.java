@@ -157,8 +157,9 @@ class LibattachChannelTest {
         // and the JDK's channel (which checks the length) is the one that answers.
         String tooLong = dir.resolve("x".repeat(Math.max(1, 120 - dir.toString().length()))).toString();
         assertThat(LibattachChannel.fits(tooLong)).isFalse();
-        assertThatThrownBy(() -> IpvsadmClient.connectTo(tooLong)).isInstanceOf(IOException.class)
-            .satisfies(e -> assertThat(e.getClass().getName()).isNotEqualTo(java.io.FileNotFoundException.class.getName()));
+        // libattach would cut the path and report the cut one missing ("No such file or directory")
+        assertThatThrownBy(() -> IpvsadmClient.connectTo(tooLong)).isInstanceOf(java.net.SocketException.class)
+            .hasMessage("Unix domain path too long");
     }
 
     @Test
